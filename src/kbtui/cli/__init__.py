@@ -1,0 +1,78 @@
+"""Command line: ``kbtui`` launches the TUI; subcommands script the KB without Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from kbtui import __version__
+from kbtui.paths import KBLocationError
+
+
+class UsageError(Exception):
+    """A mistake on the command line; the message is one clear sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help').\n")
+
+
+def _add_kb(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--kb",
+        metavar="PATH",
+        default=default,
+        help="the KB folder (default: $KBTUI_KB, else the KB bundled with kbtui)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kbtui",
+        description="Read, search and walk an offline organising knowledge base.",
+        epilog="Run without a command to open the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"kbtui {__version__}")
+    _add_kb(parser)
+    parser.add_argument("--open", metavar="SLUG", help="open this entry when the app starts")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    show = commands.add_parser("show", help="print one entry as plain text or JSON")
+    show.add_argument("slug", metavar="SLUG")
+    _add_kb(show, argparse.SUPPRESS)
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    check = commands.add_parser("check", help="list every problem in the KB")
+    _add_kb(check, argparse.SUPPRESS)
+    check.add_argument("--json", action="store_true", help="print JSON")
+
+    from kbtui.cli.search_commands import add_search_commands
+
+    add_search_commands(commands, _add_kb)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
+    try:
+        if args.command is None:
+            from kbtui.cli.launch import launch_app
+
+            return launch_app(args.kb, args.open)
+        from kbtui.cli.kb_commands import COMMANDS
+
+        return COMMANDS[args.command](args)
+    except (KBLocationError, UsageError) as error:
+        print(f"kbtui: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,21 @@
+"""Printing helpers: one place that writes to the terminal for the scripting commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from kbtui.kb.text import neutralise
+
+
+def say(text: str = "") -> None:
+    sys.stdout.write(neutralise(text) + "\n")
+
+
+def say_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def warn(text: str) -> None:
+    sys.stderr.write("kbtui: " + neutralise(text) + "\n")

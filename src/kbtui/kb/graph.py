@@ -1,0 +1,131 @@
+"""Link resolution and backlinks over a loaded KB."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from kbtui.kb.loader import Scan, read_entries, scan
+from kbtui.kb.loader import ProgressCallback as ProgressCallback
+from kbtui.kb.model import Backlink, Entry, Problem, ResolvedLink
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+SEARCH_FOLDERS = ("sources/", "case-studies/")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str | None
+    outside: str | None  # why the target is refused, when it points outside the KB
+
+
+def normalise_target(raw: str) -> Target:
+    text = unquote(raw.strip().strip("<>").strip())
+    if _SCHEME.match(text):
+        return Target(None, "a URL, not an entry in this KB")
+    if text.startswith(("/", "\\", "~")):
+        return Target(None, "an absolute path outside the KB")
+    text = text.split("#", 1)[0].split("?", 1)[0].replace("\\", "/")
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return Target(None, "a path that climbs out of the KB with '..'")
+    name = "/".join(parts).lower()
+    for suffix in (".md", ".markdown"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return Target(name or None, None)
+
+
+class Resolver:
+    """Target -> slug: exact slug, under sources/, under case-studies/, unique file name."""
+
+    def __init__(self, slugs: Iterable[str]) -> None:
+        self._slugs = set(slugs)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for slug in sorted(self._slugs):
+            by_name[slug.rsplit("/", 1)[-1]].append(slug)
+        self._by_name = {name: found[0] for name, found in by_name.items() if len(found) == 1}
+
+    def resolve(self, raw: str) -> tuple[str | None, str | None]:
+        target = normalise_target(raw)
+        if target.outside is not None or target.name is None:
+            return None, target.outside
+        name = target.name
+        if name in self._slugs:
+            return name, None
+        for folder in SEARCH_FOLDERS:
+            if folder + name in self._slugs:
+                return folder + name, None
+        return self._by_name.get(name.rsplit("/", 1)[-1]), None
+
+
+class KnowledgeBase:
+    """Every entry of one KB, its resolved links and its backlinks."""
+
+    def __init__(self, root: Path, entries: Iterable[Entry], problems: Iterable[Problem] = ()):
+        self.root = root
+        self.entries: dict[str, Entry] = {e.slug: e for e in sorted(entries, key=lambda e: e.slug)}
+        self.load_problems: tuple[Problem, ...] = tuple(problems)
+        self.resolver = Resolver(self.entries)
+        self._links: dict[str, tuple[ResolvedLink, ...]] = {}
+        backlinks: dict[str, dict[Backlink, None]] = defaultdict(dict)
+        for slug, entry in self.entries.items():
+            resolved_links = []
+            for link in entry.links:
+                resolved, outside = self.resolver.resolve(link.target)
+                resolved_links.append(ResolvedLink(link, resolved, outside is not None))
+                if resolved is not None and resolved != slug:
+                    backlinks[resolved][Backlink(slug, link.section)] = None
+            self._links[slug] = tuple(resolved_links)
+        self._backlinks = {slug: tuple(found) for slug, found in backlinks.items()}
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, slug: str) -> Entry | None:
+        found = self.entries.get(slug)
+        if found is None:
+            resolved, _ = self.resolver.resolve(slug)
+            found = self.entries.get(resolved) if resolved else None
+        return found
+
+    def links_of(self, slug: str) -> tuple[ResolvedLink, ...]:
+        return self._links.get(slug, ())
+
+    def backlinks(self, slug: str) -> tuple[Backlink, ...]:
+        return self._backlinks.get(slug, ())
+
+    def closest(self, text: str, limit: int = 3) -> list[str]:
+        import difflib
+
+        wanted = text.strip().lower()
+        by_name = {slug.rsplit("/", 1)[-1]: slug for slug in self.entries}
+        found = [slug for slug in self.entries if wanted and wanted in slug][:limit]
+        for slug in difflib.get_close_matches(wanted, list(self.entries), n=limit, cutoff=0.5):
+            if slug not in found:
+                found.append(slug)
+        for name in difflib.get_close_matches(wanted, list(by_name), n=limit, cutoff=0.5):
+            if by_name[name] not in found:
+                found.append(by_name[name])
+        return found[:limit]
+
+
+def load_kb(root: Path, progress: ProgressCallback | None = None) -> KnowledgeBase:
+    root = root.resolve()
+    found: Scan = scan(root)
+    entries: list[Entry] = []
+    problems: list[Problem] = list(found.problems)
+    for item in read_entries(root, found.files, progress):
+        if isinstance(item, Entry):
+            entries.append(item)
+        else:
+            problems.append(item)
+    return KnowledgeBase(root, entries, problems)

@@ -1,0 +1,149 @@
+"""Find, read and parse every entry under a KB root, safely.
+
+Nothing outside the KB root is ever read: symlinks whose target lies outside are
+refused and reported. Files are decoded as UTF-8 (a BOM is dropped, invalid
+bytes are replaced and reported), controls are neutralised, and very large or
+binary files are reported instead of choking the parser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbtui.kb.model import Entry, Problem
+from kbtui.kb.parser import parse_entry
+from kbtui.kb.text import has_unsafe, neutralise
+
+MAX_ENTRY_BYTES = 1 << 20  # 1 MiB: an entry larger than this is a mistake, not a text
+ENTRY_SUFFIXES = (".md", ".markdown")
+NOT_ENTRIES = {"readme.md", "readme.markdown"}
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    slug: str
+    relpath: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Scan:
+    files: tuple[EntryFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def slug_for(relpath: str) -> str:
+    stem = relpath.replace(os.sep, "/")
+    for suffix in ENTRY_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return stem.lower()
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def scan(root: Path) -> Scan:
+    """A stat pass over the KB: every entry file with its size and mtime, no reading."""
+    root = root.resolve()
+    files: dict[str, EntryFile] = {}
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                rel = (here / name).relative_to(root).as_posix()
+                if not _inside(root, here / name):
+                    problems.append(
+                        Problem(rel, "outside-link", "folder is a symlink that leads outside the KB")
+                    )
+                # Linked folders inside the KB would be read twice; skip them.
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(ENTRY_SUFFIXES):
+                continue
+            if name.lower() in NOT_ENTRIES:
+                continue
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            slug = slug_for(rel)
+            if path.is_symlink() and not _inside(root, path):
+                problems.append(
+                    Problem(slug, "outside-link", "file is a symlink that leads outside the KB")
+                )
+                continue
+            try:
+                stat = path.stat()
+            except OSError as error:
+                problems.append(Problem(slug, "unreadable", error.strerror or str(error)))
+                continue
+            if slug in files:
+                problems.append(
+                    Problem(slug, "duplicate-slug", f"{rel} and {files[slug].relpath} share a slug")
+                )
+                continue
+            files[slug] = EntryFile(slug, rel, stat.st_size, stat.st_mtime_ns)
+    return Scan(tuple(sorted(files.values(), key=lambda f: f.slug)), tuple(problems))
+
+
+def decode(data: bytes) -> tuple[str, frozenset[str]]:
+    """Bytes to safe text, with flags for what had to be repaired."""
+    flags: set[str] = set()
+    if len(data) > MAX_ENTRY_BYTES:
+        flags.add("too-large")
+        data = data[:MAX_ENTRY_BYTES]
+    if b"\x00" in data:
+        flags.add("binary")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        if "too-large" not in flags or "\ufffd" in text[:-4]:
+            flags.add("undecodable")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_unsafe(text):
+        flags.add("control-characters")
+        text = neutralise(text)
+    if not text.strip():
+        flags.add("empty")
+    return text, frozenset(flags)
+
+
+def read_entry(root: Path, file: EntryFile) -> Entry:
+    path = root / file.relpath
+    with path.open("rb") as handle:
+        data = handle.read(MAX_ENTRY_BYTES + 1)
+    text, flags = decode(data)
+    if "binary" in flags:
+        text = ""
+    return parse_entry(text, file.slug, file.relpath, flags)
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def read_entries(
+    root: Path, files: tuple[EntryFile, ...], progress: ProgressCallback | None = None
+) -> Iterator[Entry | Problem]:
+    """Parse each file in turn; a file that vanished or cannot be read becomes a Problem."""
+    total = len(files)
+    for done, file in enumerate(files, 1):
+        try:
+            yield read_entry(root, file)
+        except OSError as error:
+            yield Problem(file.slug, "unreadable", error.strerror or str(error))
+        if progress is not None:
+            progress(done, total)

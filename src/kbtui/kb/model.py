@@ -1,0 +1,133 @@
+"""The knowledge base as data: frozen dataclasses, no I/O, no Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class SectionKey(str, Enum):
+    SUMMARY = "summary"
+    BODY = "body"
+    USE_IT_FOR = "use-it-for"
+    WORKED_EXAMPLES = "worked-examples"
+    RELATED = "related"
+    OPEN_QUESTIONS = "open-questions"
+    SOURCES = "sources"
+    OTHER = "other"
+
+
+class LinkKind(str, Enum):
+    RELATED = "related"
+    EXAMPLE = "worked-example"
+    SOURCE = "source"
+    CITATION = "citation"
+    INLINE = "inline"
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    key: SectionKey
+    markdown: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    section: str
+    kind: LinkKind
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    target: str
+    grounding: str | None
+    raw: bool
+    size: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    date: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    path: str
+    title: str
+    type: str
+    sections: tuple[Section, ...]
+    links: tuple[Link, ...]
+    sources: tuple[SourceLine, ...] = ()
+    verification: Verification | None = None
+    summary: str | None = None
+    duplicate_sections: tuple[str, ...] = ()
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    def section(self, key: SectionKey) -> Section | None:
+        return next((s for s in self.sections if s.key is key), None)
+
+    @property
+    def summary_missing(self) -> bool:
+        return self.summary is None
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.key is not SectionKey.SUMMARY)
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    link: Link
+    resolved: str | None
+    outside: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return self.resolved is None
+
+
+@dataclass(frozen=True)
+class Backlink:
+    slug: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    slug: str
+    kind: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.slug}: {self.kind}: {self.detail}"
+
+
+ENTRY_TYPES: dict[str, str] = {
+    "": "concept",
+    "case-studies": "case-study",
+    "sources": "source",
+    "paths": "path",
+}
+
+TYPE_LABELS: dict[str, str] = {
+    "concept": "Concepts",
+    "case-study": "Case studies",
+    "source": "Sources",
+    "path": "Reading paths",
+}
+
+
+def entry_type_for(slug: str) -> str:
+    folder = slug.split("/", 1)[0] if "/" in slug else ""
+    return ENTRY_TYPES.get(folder, folder)
+
+
+def type_label(entry_type: str) -> str:
+    return TYPE_LABELS.get(entry_type, entry_type.replace("-", " ").capitalize())
