@@ -13,7 +13,7 @@ from kbtui.paths import resolve_kb
 
 
 def open_kb(args: argparse.Namespace) -> KnowledgeBase:
-    return load_kb(resolve_kb(getattr(args, "kb", None)))
+    return load_kb(resolve_kb(getattr(args, "kb", None)), render=False)
 
 
 def trust_line(entry: Entry) -> str:
@@ -116,7 +116,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _search_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+    from kbtui.cli.search_commands import SEARCH_COMMANDS
+
+    return SEARCH_COMMANDS
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": cmd_show,
     "check": cmd_check,
+    "search": lambda args: _search_commands()["search"](args),
+    "index": lambda args: _search_commands()["index"](args),
 }

@@ -1,11 +1,105 @@
-"""``kbtui search`` and ``kbtui index`` (added with the search index)."""
+"""``kbtui search`` and ``kbtui index``: the search index from the command line."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
+from kbtui.cli.output import say, say_json, warn
+from kbtui.kb.model import type_label
+from kbtui.paths import resolve_kb
+
 
 def add_search_commands(commands: Any, add_kb: Callable[..., None]) -> None:
-    return None
+    search = commands.add_parser("search", help="full-text search, ranked, with snippets")
+    search.add_argument("query", metavar="QUERY", nargs="+", help="words to search for")
+    add_kb(search, argparse.SUPPRESS)
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    index = commands.add_parser("index", help="bring the search index up to date")
+    add_kb(index, argparse.SUPPRESS)
+    index.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal's stderr; silent when not a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        percent = done * 100 // total
+        if percent == self.last:
+            return
+        self.last = percent
+        filled = percent * 30 // 100
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _open_index(args: argparse.Namespace, rebuild: bool = False) -> Any:
+    from kbtui.index import KBIndex
+
+    kb_index = KBIndex(resolve_kb(getattr(args, "kb", None)))
+    report = kb_index.sync(progress=_ProgressBar("Indexing"), rebuild=rebuild)
+    for notice in report.notices:
+        warn(notice)
+    return kb_index, report
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from kbtui.cli import UsageError
+
+    if args.limit < 1:
+        raise UsageError("--limit must be a whole number of at least 1.")
+    text = " ".join(args.query)
+    kb_index, _ = _open_index(args)
+    result = kb_index.search(text, limit=args.limit)
+    if args.json:
+        say_json(
+            {
+                "query": text,
+                "hits": [
+                    {
+                        "slug": hit.slug,
+                        "title": hit.title,
+                        "type": hit.type,
+                        "score": hit.score,
+                        "snippet": hit.snippet_text,
+                    }
+                    for hit in result.hits
+                ],
+                "suggestion": result.suggestion,
+            }
+        )
+    else:
+        for number, hit in enumerate(result.hits, 1):
+            say(f"{number:>2}. {hit.title}  ({hit.slug}, {type_label(hit.type).lower()})")
+            if hit.snippet:
+                say(f"    {hit.snippet_marked('«', '»')}")
+        if not result.hits:
+            hint = f" Did you mean: {result.suggestion}?" if result.suggestion else ""
+            say(f"No entries match {text!r}.{hint}")
+    return 0 if result.hits else 1
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    kb_index, report = _open_index(args, rebuild=args.rebuild)
+    where = "in memory" if kb_index.in_memory else str(kb_index.folder)
+    say(f"{kb_index.kb_root.name}: {report.describe()}; {kb_index.doc_count()} entries ({where}).")
+    return 0
+
+
+SEARCH_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "search": cmd_search,
+    "index": cmd_index,
+}

@@ -118,12 +118,14 @@ class KnowledgeBase:
         return found[:limit]
 
 
-def load_kb(root: Path, progress: ProgressCallback | None = None) -> KnowledgeBase:
+def load_kb(
+    root: Path, progress: ProgressCallback | None = None, render: bool = True
+) -> KnowledgeBase:
     root = root.resolve()
     found: Scan = scan(root)
     entries: list[Entry] = []
     problems: list[Problem] = list(found.problems)
-    for item in read_entries(root, found.files, progress):
+    for item in read_entries(root, found.files, progress, render=render):
         if isinstance(item, Entry):
             entries.append(item)
         else:

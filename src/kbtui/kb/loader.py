@@ -122,27 +122,30 @@ def decode(data: bytes) -> tuple[str, frozenset[str]]:
     return text, frozenset(flags)
 
 
-def read_entry(root: Path, file: EntryFile) -> Entry:
+def read_entry(root: Path, file: EntryFile, render: bool = True) -> Entry:
     path = root / file.relpath
     with path.open("rb") as handle:
         data = handle.read(MAX_ENTRY_BYTES + 1)
     text, flags = decode(data)
     if "binary" in flags:
         text = ""
-    return parse_entry(text, file.slug, file.relpath, flags)
+    return parse_entry(text, file.slug, file.relpath, flags, render=render)
 
 
 ProgressCallback = Callable[[int, int], None]
 
 
 def read_entries(
-    root: Path, files: tuple[EntryFile, ...], progress: ProgressCallback | None = None
+    root: Path,
+    files: tuple[EntryFile, ...],
+    progress: ProgressCallback | None = None,
+    render: bool = True,
 ) -> Iterator[Entry | Problem]:
     """Parse each file in turn; a file that vanished or cannot be read becomes a Problem."""
     total = len(files)
     for done, file in enumerate(files, 1):
         try:
-            yield read_entry(root, file)
+            yield read_entry(root, file, render=render)
         except OSError as error:
             yield Problem(file.slug, "unreadable", error.strerror or str(error))
         if progress is not None:

@@ -186,8 +186,18 @@ def _render(tokens: list[Token], state: Any) -> str:
         return plain_text(tokens).strip("\n")
 
 
-def parse_entry(text: str, slug: str, path: str = "", flags: frozenset[str] = frozenset()) -> Entry:
-    """Parse already-decoded, already-neutralised entry text into an :class:`Entry`."""
+def parse_entry(
+    text: str,
+    slug: str,
+    path: str = "",
+    flags: frozenset[str] = frozenset(),
+    render: bool = True,
+) -> Entry:
+    """Parse already-decoded, already-neutralised entry text into an :class:`Entry`.
+
+    With ``render=False`` each section's ``markdown`` is its plain text: enough for
+    checking and indexing, and a third faster than rendering Markdown back out.
+    """
     source = _mark_bare_headings(text.replace("\r\n", "\n").replace("\r", "\n"))
     tokens, state = _markdown.parse(source)
 
@@ -225,7 +235,12 @@ def parse_entry(text: str, slug: str, path: str = "", flags: frozenset[str] = fr
     for builder in builders:
         text_value = plain_text(builder.tokens).strip("\n")
         sections.append(
-            Section(builder.name, builder.key, _render(builder.tokens, state), text_value)
+            Section(
+                builder.name,
+                builder.key,
+                _render(builder.tokens, state) if render else text_value,
+                text_value,
+            )
         )
         ident: SectionKey | str = (
             builder.key if builder.key is not SectionKey.OTHER else builder.name.lower()

@@ -1,0 +1,126 @@
+"""Text analysis shared by documents and queries.
+
+Case and accents fold (``Gézi`` -> ``gezi``), British spellings map to American
+ones before stemming (``organising`` and ``organizing`` index alike), and words
+stem (``campaigns`` -> ``campaign``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.support.charset import accent_map
+
+# Words spelled -ise that are not -ize variants: left alone.
+_ISE_WORDS = frozenset(
+    """advertise advise anise apprise arise bruise chastise chemise circumcise clockwise
+    comprise compromise concise cruise demise despise devise disguise enterprise excise
+    exercise expertise franchise guise improvise incise likewise merchandise mortise
+    noise otherwise paradise poise porpoise praise precise premise promise raise reprise
+    revise rise supervise surmise surprise televise tortoise treatise turquoise vise
+    wise""".split()
+)
+_ISE = re.compile(r"^(\w{2,})is(e|es|ed|ing|er|ers|ation|ations|ational)$")
+_OUR_STEMS = (
+    "armour behaviour candour clamour colour demeanour endeavour favour flavour glamour "
+    "harbour honour humour labour neighbour odour parlour rancour rigour rumour saviour "
+    "savour splendour tumour valour vapour vigour"
+).split()
+_OUR = re.compile(r"^(" + "|".join(s[:-3] for s in _OUR_STEMS) + r")our(\w*)$")
+_RE_WORDS = {"centre": "center", "theatre": "theater", "metre": "meter", "fibre": "fiber",
+             "litre": "liter", "calibre": "caliber", "spectre": "specter", "sombre": "somber"}
+_RE = re.compile(r"^(" + "|".join(w[:-2] for w in _RE_WORDS) + r")re(s|d)?$")
+_LL_STEMS = frozenset(
+    "cancel channel counsel dial duel equal fuel jewel label level marshal marvel model "
+    "pencil quarrel rival shovel signal total travel tunnel".split()
+)
+_LL = re.compile(r"^(\w+?l)l(ed|ing|er|ers)$")
+_WHOLE = {
+    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+    "programme": "program", "programmes": "programs", "analyse": "analyze",
+    "analysed": "analyzed", "analysing": "analyzing", "paralyse": "paralyze",
+    "catalogue": "catalog", "catalogues": "catalogs", "judgement": "judgment",
+    "judgements": "judgments", "ageing": "aging", "enrol": "enroll", "enrolment": "enrollment",
+    "fulfil": "fulfill", "fulfilment": "fulfillment", "grey": "gray", "cheque": "check",
+    "mould": "mold", "plough": "plow", "sceptical": "skeptical", "practise": "practice",
+    "practised": "practiced", "practising": "practicing",
+}
+
+
+@lru_cache(maxsize=100_000)
+def american(word: str) -> str:
+    """Map a lower-case British spelling to its American form (else return it unchanged)."""
+    if word in _WHOLE:
+        return _WHOLE[word]
+    match = _ISE.match(word)
+    if match and match.group(1) + "ise" not in _ISE_WORDS and not word.endswith("wise"):
+        return match.group(1) + "iz" + match.group(2)
+    match = _OUR.match(word)
+    if match:
+        return match.group(1) + "or" + match.group(2)
+    match = _RE.match(word)
+    if match:
+        return _RE_WORDS[match.group(1) + "re"][:-2] + "er" + (match.group(2) or "")
+    match = _LL.match(word)
+    if match and match.group(1) in _LL_STEMS:
+        return match.group(1) + match.group(2)
+    return word
+
+
+def american_prefix(prefix: str) -> str:
+    """The American form of a word being typed, for prefix queries (``organis`` -> ``organiz``)."""
+    full = american(prefix)
+    if full != prefix:
+        return full
+    match = re.match(r"^(\w{3,})is(a|at|ati|atio|in)?$", prefix)
+    if match and not any(w.startswith(prefix) for w in _ISE_WORDS):
+        return match.group(1) + "iz" + (match.group(2) or "")
+    for stem in _OUR_STEMS:
+        british = stem[:-3] + "ou"  # "labou" while "labour" is being typed
+        if prefix.startswith(british) and len(prefix) >= 4:
+            return stem[:-3] + "o" + prefix[len(british) :]
+    return prefix
+
+
+class SpellingVariantFilter(Filter):  # type: ignore[misc]
+    """Rewrite British spellings to American ones so both forms meet in the index."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for token in tokens:
+            token.text = american(token.text)
+            yield token
+
+
+_TOKENS = r"\w+(?:[.'’]\w+)*"
+
+
+def folding_analyzer() -> Analyzer:
+    """Tokens, lower case, accents folded, spelling variants unified (no stemming)."""
+    return (
+        RegexTokenizer(_TOKENS)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | SpellingVariantFilter()
+    )
+
+
+def text_analyzer() -> Analyzer:
+    """The analyzer for searchable prose: folding, stop words, then stemming."""
+    return folding_analyzer() | StopFilter(minsize=1) | StemFilter(cachesize=50000)
+
+
+def fold(text: str) -> list[str]:
+    """The folded (unstemmed) words of ``text``, as the spelling field stores them."""
+    return [token.text for token in folding_analyzer()(text)]

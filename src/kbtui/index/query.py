@@ -1,0 +1,218 @@
+"""Turn whatever a person types into a Whoosh query that cannot fail, and run it.
+
+The query language is small and forgiving: words (all must match, in any field),
+``"quoted phrases"``, ``field:value`` filters for ``type``, ``title`` and ``slug``,
+``word~`` for a fuzzy word, and the last word is a prefix while it is being typed.
+Anything else - stray quotes, brackets, operators, control characters - is just text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query
+from whoosh.searching import Searcher
+
+from kbtui.index.analysis import american_prefix, fold, text_analyzer
+from kbtui.index.schema import SEARCH_FIELDS
+from kbtui.index.snippets import make_snippet
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 16
+_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+_FILTER_FIELDS = {"type", "title", "slug"}
+_TYPE_ALIASES = {
+    "concepts": "concept",
+    "case": "case-study",
+    "cases": "case-study",
+    "case-studies": "case-study",
+    "casestudy": "case-study",
+    "sources": "source",
+    "paths": "path",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    match: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    slug: str
+    title: str
+    type: str
+    score: float
+    snippet: tuple[Segment, ...]
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(s.text for s in self.snippet)
+
+    def snippet_marked(self, start: str = "[", end: str = "]") -> str:
+        return "".join(f"{start}{s.text}{end}" if s.match else s.text for s in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int = 0
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: query.Query | None
+    words: tuple[str, ...]
+    filters_only: bool
+    stems: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+
+_analyzer = text_analyzer()
+
+
+def _stems(text: str) -> list[str]:
+    return [token.text for token in _analyzer(text)]
+
+
+def _word_query(
+    word: str, prefix: bool, fuzzy: bool, marks: tuple[set[str], list[str]]
+) -> query.Query | None:
+    stems = _stems(word)
+    folded = fold(word)
+    marks[0].update(stems)
+    alternatives: list[query.Query] = [
+        query.Term(name, stem) for name in SEARCH_FIELDS for stem in stems
+    ]
+    if fuzzy and folded:
+        alternatives.append(query.FuzzyTerm("words", folded[0], maxdist=2, prefixlength=1))
+    if prefix and folded:
+        typed = folded[-1]
+        field = "words" if len(typed) >= 2 else "title_words"
+        for candidate in sorted({typed, american_prefix(typed)}):
+            alternatives.append(query.Prefix(field, candidate, boost=0.9))
+            marks[1].append(candidate)
+    if not alternatives:
+        return None
+    return query.Or(alternatives)
+
+
+def parse(text: str) -> ParsedQuery:
+    """Build the Whoosh query for ``text``; never raises."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
+    must: list[query.Query] = []
+    must_not: list[query.Query] = []
+    words: list[str] = []
+    marks: tuple[set[str], list[str]] = (set(), [])
+    filters = 0
+    tokens = list(_TOKEN.finditer(cleaned))[: MAX_WORDS * 2]
+    ends_with_space = cleaned[-1:].isspace()
+    for position, token in enumerate(tokens):
+        negate, field, phrase, bare = token.group(1), token.group(2), token.group(3), token.group(4)
+        last = position == len(tokens) - 1 and not ends_with_space and phrase is None
+        if field and field.lower() in _FILTER_FIELDS:
+            value = (phrase if phrase is not None else bare or "").strip().lower()
+            if not value:
+                continue
+            name = field.lower()
+            if name == "type":
+                built: query.Query | None = query.Term("type", _TYPE_ALIASES.get(value, value))
+            elif name == "slug":
+                built = query.Prefix("slug", value)
+            else:
+                stems = _stems(value)
+                built = query.And([query.Term("title", s) for s in stems]) if stems else None
+            if built is not None:
+                filters += 1
+                (must_not if negate else must).append(built)
+            continue
+        raw = phrase if phrase is not None else (bare or "")
+        if field:  # an unknown "field:" is just more words
+            raw = f"{field} {raw}"
+        if phrase is not None:
+            stems = _stems(raw)
+            if len(stems) > 1:
+                built = query.Or([query.Phrase(name, stems) for name in SEARCH_FIELDS])
+            elif stems:
+                built = _word_query(stems[0], prefix=False, fuzzy=False, marks=marks)
+            else:
+                built = None
+            if built is not None:
+                (must_not if negate else must).append(built)
+                words.extend(fold(raw))
+            continue
+        fuzzy = raw.endswith("~")
+        for part_index, part in enumerate(re.findall(r"\w+", raw)):
+            is_last = last and part_index == len(re.findall(r"\w+", raw)) - 1 and not fuzzy
+            built = _word_query(part, prefix=is_last, fuzzy=fuzzy, marks=marks)
+            if built is not None and len(words) < MAX_WORDS:
+                (must_not if negate else must).append(built)
+                if not negate:
+                    words.extend(fold(part))
+    if not must:
+        if must_not or filters:
+            base: query.Query = query.Every()
+        else:
+            return ParsedQuery(None, (), False)
+    else:
+        base = query.And(must) if len(must) > 1 else must[0]
+    if must_not:
+        base = query.AndNot(base, query.Or(must_not))
+    return ParsedQuery(
+        base,
+        tuple(words),
+        filters_only=not words,
+        stems=frozenset(marks[0]),
+        prefixes=tuple(marks[1]),
+    )
+
+
+def _snippet(fields: dict[str, str], parsed: ParsedQuery) -> tuple[Segment, ...]:
+    for name in ("body", "summary", "title"):
+        segments = make_snippet(fields.get(name) or "", parsed.stems, parsed.prefixes)
+        if any(matched for _, matched in segments):
+            return tuple(Segment(text, matched) for text, matched in segments)
+    fallback = make_snippet(fields.get("summary") or fields.get("body") or "", frozenset())
+    return tuple(Segment(text, matched) for text, matched in fallback)
+
+
+def suggest(searcher: Searcher, words: tuple[str, ...]) -> str | None:
+    """A corrected query when some words are not in the KB at all."""
+    if not words:
+        return None
+    corrector = searcher.corrector("words")
+    changed = False
+    fixed: list[str] = []
+    for word in words:
+        found = corrector.suggest(word, limit=1, maxdist=2) if len(word) > 2 else []
+        if found and found[0] != word:
+            fixed.append(found[0])
+            changed = True
+        else:
+            fixed.append(word)
+    return " ".join(fixed) if changed else None
+
+
+def run(searcher: Searcher, text: str, limit: int = 20) -> SearchResult:
+    parsed = parse(text)
+    if parsed.query is None:
+        return SearchResult(text, ())
+    results = searcher.search(parsed.query, limit=max(1, limit))
+    hits = []
+    for hit in results:
+        fields = hit.fields()
+        hits.append(
+            SearchHit(
+                slug=fields["slug"],
+                title=fields.get("title") or fields["slug"],
+                type=fields.get("type") or "concept",
+                score=round(float(hit.score or 0.0), 4),
+                snippet=_snippet(fields, parsed),
+            )
+        )
+    suggestion = suggest(searcher, parsed.words) if not hits else None
+    return SearchResult(text, tuple(hits), total=len(results), suggestion=suggestion)

@@ -1,0 +1,61 @@
+"""The Whoosh schema and how an Entry becomes a document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import fields
+
+from kbtui.index.analysis import folding_analyzer, text_analyzer
+from kbtui.kb.model import Entry, SectionKey
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 5
+
+_EXTRA_SECTIONS = {SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER}
+
+
+def build_schema() -> fields.Schema:
+    prose = text_analyzer()
+    return fields.Schema(
+        slug=fields.ID(stored=True, unique=True),
+        path=fields.STORED(),
+        type=fields.ID(stored=True),
+        title=fields.TEXT(analyzer=prose, stored=True, field_boost=4.0),
+        summary=fields.TEXT(analyzer=prose, stored=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=prose, stored=True),
+        extra=fields.TEXT(analyzer=prose, field_boost=0.7, phrase=False),
+        words=fields.TEXT(analyzer=folding_analyzer(), spelling=True, phrase=False),
+        title_words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
+        flags=fields.STORED(),
+    )
+
+
+SEARCH_FIELDS = ("title", "summary", "body", "extra")
+
+
+def document_for(entry: Entry) -> dict[str, Any]:
+    body = "\n\n".join(
+        s.text for s in entry.sections if s.key is SectionKey.BODY and s.text.strip()
+    )
+    extra = "\n\n".join(s.text for s in entry.sections if s.key in _EXTRA_SECTIONS)
+    links = " ".join(
+        link.target.replace("/", " ").replace("-", " ") for link in entry.links
+    ) + " " + " ".join(source.text for source in entry.sources)
+    summary = entry.summary or ""
+    slug_words = entry.slug.replace("/", " ").replace("-", " ")
+    return {
+        "slug": entry.slug,
+        "path": entry.path,
+        "type": entry.type,
+        # Indexed with the slug's words (so "gezi park" finds case-studies/gezi-park),
+        # stored as the plain title.
+        "title": entry.title + "\n" + slug_words,
+        "_stored_title": entry.title,
+        "summary": summary,
+        "body": body or extra,
+        "extra": extra + "\n" + links,
+        "words": " ".join((entry.title, slug_words, summary, body, extra)),
+        "title_words": entry.title + " " + slug_words,
+        "flags": sorted(entry.flags | ({"summary-missing"} if entry.summary_missing else set())),
+    }

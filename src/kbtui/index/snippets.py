@@ -1,0 +1,77 @@
+"""Snippets: a short window of an entry's text with the matched words marked.
+
+Whoosh's highlighter re-analyses each hit's whole text; this scans words with one
+regex and a cached word -> stem map, and stops at the first window, which keeps a
+20-hit page of snippets to a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kbtui.index.analysis import fold, text_analyzer
+
+_WORD = re.compile(r"\w+(?:[.'’]\w+)*")
+_SPACE = re.compile(r"\s+")
+_analyzer = text_analyzer()
+
+
+@lru_cache(maxsize=200_000)
+def word_keys(word: str) -> tuple[str, str]:
+    """(folded word, stem) of one word; the stem is '' for a stop word."""
+    folded = fold(word)
+    stems = [token.text for token in _analyzer(word)]
+    return (folded[0] if folded else ""), (stems[0] if stems else "")
+
+
+def _matches(word: str, stems: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    folded, stem = word_keys(word)
+    if stem and stem in stems:
+        return True
+    return bool(folded) and any(folded.startswith(p) for p in prefixes)
+
+
+def make_snippet(
+    text: str,
+    stems: frozenset[str],
+    prefixes: tuple[str, ...] = (),
+    width: int = 160,
+) -> list[tuple[str, bool]]:
+    """Segments ``(text, matched)`` of a window of ``text`` around the first match."""
+    text = _SPACE.sub(" ", text).strip()
+    if not text:
+        return []
+    first = None
+    if stems or prefixes:
+        for found in _WORD.finditer(text):
+            if _matches(found.group(), stems, prefixes):
+                first = found
+                break
+    if first is None:
+        cut = text[:width]
+        return [(cut + ("…" if len(text) > width else ""), False)]
+    start = max(0, first.start() - width // 4)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first.start() else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", first.end(), end)
+        end = space if space > first.end() else end
+    window = text[start:end]
+    segments: list[tuple[str, bool]] = []
+    if start:
+        segments.append(("…", False))
+    cursor = 0
+    for found in _WORD.finditer(window):
+        if _matches(found.group(), stems, prefixes):
+            if found.start() > cursor:
+                segments.append((window[cursor : found.start()], False))
+            segments.append((found.group(), True))
+            cursor = found.end()
+    if cursor < len(window):
+        segments.append((window[cursor:], False))
+    if end < len(text):
+        segments.append(("…", False))
+    return segments

@@ -1,0 +1,336 @@
+"""One Whoosh index per KB, cached on disk, kept in step with the files.
+
+The index lives under the user cache dir, keyed by the KB's absolute path. A sync
+compares a stat pass of the KB with the manifest written at the last sync, so an
+unchanged KB opens no writer. Full builds happen in a fresh folder that is moved
+into place, so a crash or a second process never leaves a half-built index where
+the next launch looks. A corrupt index is rebuilt; an unwritable cache falls back
+to an index in memory; a second process that finds the writer locked searches the
+index as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index, LockError
+
+from kbtui import paths
+from kbtui.index.query import SearchResult, run
+from kbtui.index.schema import SCHEMA_VERSION, build_schema, document_for
+from kbtui.kb.loader import EntryFile, read_entry, scan
+from kbtui.kb.model import Entry
+
+MANIFEST = "kbtui-manifest.json"
+WRITER_TIMEOUT = 3.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """What the entry list needs, read from the index's stored fields."""
+
+    slug: str
+    title: str
+    type: str
+    summary: str | None
+    flags: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+    notices: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.added or self.updated or self.removed)
+
+    def describe(self) -> str:
+        if self.rebuilt:
+            what = f"rebuilt the index ({self.added} entries)"
+        elif self.changed:
+            what = (
+                f"{self.added} added, {self.updated} updated, {self.removed} removed"
+            )
+        else:
+            what = "index already up to date"
+        return f"{what} in {self.seconds * 1000:.0f} ms"
+
+
+def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
+    root = kb_root.resolve()
+    digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in root.name)[:40]
+    return (cache_root or paths.cache_dir()) / "indexes" / f"{safe_name}-{digest}"
+
+
+def _signature(file: EntryFile) -> list[Any]:
+    return [file.relpath, file.size, file.mtime_ns]
+
+
+@dataclass
+class _Manifest:
+    files: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path, kb_root: Path) -> _Manifest | None:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+            return None
+        if data.get("kb") != str(kb_root) or not isinstance(data.get("files"), dict):
+            return None
+        return cls(dict(data["files"]))
+
+    def write(self, folder: Path, kb_root: Path) -> None:
+        payload = json.dumps({"schema": SCHEMA_VERSION, "kb": str(kb_root), "files": self.files})
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, folder / MANIFEST)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+class KBIndex:
+    """The search index of one KB. Not thread-safe: one owner thread at a time."""
+
+    def __init__(self, kb_root: Path, cache_root: Path | None = None) -> None:
+        self.kb_root = kb_root.resolve()
+        self.folder = index_dir_for(self.kb_root, cache_root)
+        self.in_memory = False
+        self.read_only = False
+        self._ix: Index | None = None
+        self._manifest: _Manifest | None = None
+        self._searcher: Any = None
+        self._lock = threading.RLock()
+        self.notices: list[str] = []
+
+    # -- opening -----------------------------------------------------------------
+
+    @property
+    def ix(self) -> Index:
+        if self._ix is None:
+            self.open()
+        assert self._ix is not None
+        return self._ix
+
+    @property
+    def is_open(self) -> bool:
+        return self._ix is not None
+
+    def open(self) -> bool:
+        """Open the cached index if it is usable. Returns False when a build is needed."""
+        if self._ix is not None:
+            return True
+        manifest = _Manifest.read(self.folder, self.kb_root)
+        if manifest is None:
+            return False
+        try:
+            ix = whoosh_index.open_dir(str(self.folder))
+            with ix.searcher() as searcher:
+                if searcher.doc_count() != len(manifest.files):
+                    raise ValueError("document count does not match the manifest")
+                for _ in searcher.all_stored_fields():
+                    pass
+        except Exception:  # noqa: BLE001 - any failure to read the index means rebuild it
+            self.notices.append("The search index was damaged and has been rebuilt.")
+            return False
+        self._ix, self._manifest = ix, manifest
+        return True
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def close(self) -> None:
+        self._drop_searcher()
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = None
+
+    # -- syncing -----------------------------------------------------------------
+
+    def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        """Bring the index in step with the KB files; returns what was done."""
+        with self._lock:
+            return self._sync(progress, rebuild)
+
+    def _sync(self, progress: Progress | None, rebuild: bool) -> SyncReport:
+        started = time.perf_counter()
+        notices_before = len(self.notices)
+        found = scan(self.kb_root)
+        current = {file.slug: file for file in found.files}
+        if rebuild or not self.open():
+            self._build(found.files, progress)
+            return SyncReport(
+                added=len(current),
+                rebuilt=True,
+                seconds=time.perf_counter() - started,
+                notices=tuple(self.notices[notices_before:]),
+            )
+        assert self._manifest is not None
+        old = self._manifest.files
+        changed = [f for slug, f in current.items() if old.get(slug) != _signature(f)]
+        removed = [slug for slug in old if slug not in current]
+        if not changed and not removed:
+            return SyncReport(seconds=time.perf_counter() - started)
+        added = sum(1 for f in changed if f.slug not in old)
+        if self.in_memory or self.read_only:
+            self._build(found.files, progress)
+        else:
+            try:
+                writer = self.ix.writer(timeout=WRITER_TIMEOUT, delay=0.05)
+            except LockError:
+                self.read_only = True
+                self.notices.append(
+                    "Another kbtui is updating this KB's index; searching the index as it is."
+                )
+                return SyncReport(seconds=time.perf_counter() - started,
+                                  notices=tuple(self.notices[notices_before:]))
+            try:
+                for done, file in enumerate(changed, 1):
+                    writer.update_document(**document_for(self._read(file)))
+                    if progress:
+                        progress(done, len(changed))
+                for slug in removed:
+                    writer.delete_by_term("slug", slug)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._drop_searcher()
+            new_manifest = _Manifest({slug: _signature(f) for slug, f in current.items()})
+            self._write_manifest(new_manifest)
+            self._manifest = new_manifest
+        return SyncReport(
+            added=added,
+            updated=len(changed) - added,
+            removed=len(removed),
+            seconds=time.perf_counter() - started,
+            notices=tuple(self.notices[notices_before:]),
+        )
+
+    def _read(self, file: EntryFile) -> Entry:
+        try:
+            return read_entry(self.kb_root, file, render=False)
+        except OSError:
+            from kbtui.kb.parser import parse_entry
+
+            return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
+
+    def _fill(self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
+        writer = ix.writer(limitmb=128)
+        try:
+            for done, file in enumerate(files, 1):
+                writer.add_document(**document_for(self._read(file)))
+                if progress:
+                    progress(done, len(files))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def _build(self, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
+        self.close()
+        manifest = _Manifest({f.slug: _signature(f) for f in files})
+        if not self.in_memory:
+            try:
+                self._build_on_disk(files, manifest, progress)
+                return
+            except OSError:
+                self.in_memory = True
+                self.notices.append(
+                    f"The cache folder {self.folder.parent} cannot be written; "
+                    "the search index is kept in memory for this session."
+                )
+        ix = RamStorage().create_index(build_schema())
+        self._fill(ix, files, progress)
+        self._ix, self._manifest = ix, manifest
+
+    def _build_on_disk(
+        self, files: tuple[EntryFile, ...], manifest: _Manifest, progress: Progress | None
+    ) -> None:
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".build-"))
+        try:
+            ix = whoosh_index.create_in(str(staging), build_schema())
+            self._fill(ix, files, progress)
+            ix.close()
+            manifest.write(staging, self.kb_root)
+            old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
+            if self.folder.exists():
+                os.replace(self.folder, old)
+            try:
+                os.replace(staging, self.folder)
+            except OSError:
+                # Another process moved its fresh build in first: use that one.
+                shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._ix = whoosh_index.open_dir(str(self.folder))
+        self._manifest = manifest
+
+    def _write_manifest(self, manifest: _Manifest) -> None:
+        try:
+            manifest.write(self.folder, self.kb_root)
+        except OSError:
+            self.notices.append("The index manifest could not be saved; the next launch re-syncs.")
+
+    # -- reading -----------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 20) -> SearchResult:
+        """Ranked hits with snippets for whatever was typed; never raises on odd input."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            return run(self._searcher, text, limit)
+
+    def doc_count(self) -> int:
+        with self.ix.searcher() as searcher:
+            return int(searcher.doc_count())
+
+    def list_entries(self) -> list[ListedEntry]:
+        """Every entry, from stored fields only, sorted by type then title."""
+        with self.ix.searcher() as searcher:
+            listed = [
+                ListedEntry(
+                    slug=fields["slug"],
+                    title=fields.get("title") or fields["slug"],
+                    type=fields.get("type") or "concept",
+                    summary=fields.get("summary") or None,
+                    flags=tuple(fields.get("flags") or ()),
+                    path=fields.get("path") or "",
+                )
+                for fields in searcher.all_stored_fields()
+            ]
+        return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))
+

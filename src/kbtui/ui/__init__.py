@@ -1,0 +1,1 @@
+"""The Textual app. Only this package (and ``kbtui.cli.launch``) imports Textual."""

@@ -1,0 +1,99 @@
+"""The kbtui Textual app: owns the user's state and the screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from kbtui.state import KBState, State, load_state, save_state
+from kbtui.ui.commands import AppCommands, EntryCommands
+from kbtui.ui.screens.main import MainScreen
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class KBApp(App[None]):
+    """Read, search and walk an offline knowledge base."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kbtui"
+    COMMANDS = App.COMMANDS | {EntryCommands, AppCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, kb_root: Path, open_slug: str | None = None, save: bool = True) -> None:
+        super().__init__()
+        self.kb_root = kb_root
+        self.open_slug = open_slug
+        self.persist = save
+        self.state: State = load_state()
+        self.kb_state: KBState = self.state.for_kb(kb_root)
+        self.main_screen: MainScreen | None = None
+        if self.state.theme in (DARK_THEME, LIGHT_THEME):
+            self.theme = self.state.theme
+
+    def on_mount(self) -> None:
+        self.main_screen = MainScreen(self.kb_root, self.open_slug)
+        self.push_screen(self.main_screen)
+        if self.state.notice:
+            self.notify(self.state.notice, title="Saved state", severity="warning", timeout=10)
+
+    # -- state -----------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        if self.persist:
+            self._save_worker()
+
+    @work(thread=True, exclusive=True, group="state", exit_on_error=False)
+    def _save_worker(self) -> None:
+        try:
+            save_state(self.state)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify,
+                f"Could not save your history and bookmarks ({error.strerror}).",
+                severity="warning",
+            )
+
+    # -- actions ---------------------------------------------------------------------
+
+    def open_entry(self, slug: str) -> None:
+        from kbtui.ui.messages import OpenEntry
+
+        if self.main_screen is not None:
+            self.main_screen.post_message(OpenEntry(slug))
+
+    def action_help(self) -> None:
+        from kbtui.ui.screens.help import HelpScreen
+        from kbtui.ui.widgets.entry_list import EntryList
+        from kbtui.ui.widgets.reader import Reader
+
+        if isinstance(self.screen, HelpScreen) or self.main_screen is None:
+            return
+        main = self.main_screen
+        groups = [("Everywhere", self), ("Main screen", main),
+                  ("Entry list", main.query_one(EntryList)), ("Reader", main.query_one(Reader))]
+        links = main.query_one(Reader).links()
+        if links:
+            groups.append(("A link in the reader", links[0]))
+        self.push_screen(HelpScreen(groups))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+        self.state.theme = self.theme
+        self.save_state()
+
+    def action_show_bookmarks(self) -> None:
+        if self.main_screen is not None:
+            self.main_screen.action_show_bookmarks()
+
+    def action_rebuild_index(self) -> None:
+        if self.main_screen is not None:
+            self.main_screen.action_rebuild_index()

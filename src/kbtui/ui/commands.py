@@ -1,0 +1,62 @@
+"""Command palette providers: jump to any entry by fuzzy title, and app commands."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class EntryCommands(Provider):
+    """Ctrl+P, then type part of a title: Enter opens that entry."""
+
+    def _entries(self) -> list[tuple[str, str]]:
+        main = self.app.main_screen  # type: ignore[attr-defined]
+        if main is None:
+            return []
+        return [(entry.slug, entry.title) for entry in main.listed.values()]
+
+    async def discover(self) -> Hits:
+        main = self.app.main_screen  # type: ignore[attr-defined]
+        for slug in list(self.app.kb_state.bookmarks)[:10]:  # type: ignore[attr-defined]
+            title = main.listed[slug].title if main and slug in main.listed else slug
+            yield DiscoveryHit(Text(f"Open bookmark: {title}"), partial(self._open, slug),
+                               help=Text(slug))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for slug, title in self._entries():
+            score = max(matcher.match(title), matcher.match(slug) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._open, slug),
+                          text=title, help=Text(slug))
+
+    def _open(self, slug: str) -> None:
+        self.app.open_entry(slug)  # type: ignore[attr-defined]
+
+
+class AppCommands(Provider):
+    """kbtui's own commands in the palette."""
+
+    COMMANDS = (
+        ("Theme: switch between dark and light", "action_toggle_dark", "Use the other theme"),
+        ("Bookmarks: show the list", "action_show_bookmarks", "Open your bookmarks"),
+        ("Help: show every key", "action_help", "All key bindings"),
+        ("Search: rebuild the index", "action_rebuild_index", "Rebuild the search index"),
+    )
+
+    def _command(self, method: str) -> None:
+        getattr(self.app, method)()
+
+    async def discover(self) -> Hits:
+        for name, method, help_text in self.COMMANDS:
+            yield DiscoveryHit(name, partial(self._command, method), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, method, help_text in self.COMMANDS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._command, method),
+                          help=help_text)

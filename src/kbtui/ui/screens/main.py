@@ -1,0 +1,421 @@
+"""The main screen: search and entry list on the left, the reader on the right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Markdown, ProgressBar, Static
+
+from kbtui.index import KBIndex, ListedEntry
+from kbtui.kb import KnowledgeBase, Resolver, load_kb
+from kbtui.kb.history import History
+from kbtui.kb.loader import EntryFile, read_entry
+from kbtui.kb.model import Backlink
+from kbtui.ui.messages import (
+    EntriesListed,
+    EntryLoaded,
+    EntryMissing,
+    IndexFailed,
+    IndexProgress,
+    IndexReady,
+    KBLoaded,
+    OpenEntry,
+    SearchDone,
+)
+from kbtui.ui.widgets.entry_list import EntryList
+from kbtui.ui.widgets.links import EntryLink
+from kbtui.ui.widgets.nav import NavBar
+from kbtui.ui.widgets.reader import LinkContext, Reader
+
+SEARCH_DEBOUNCE = 0.06
+NARROW_WIDTH = 90
+SEARCH_LIMIT = 50
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search.focus"),
+        Binding("escape", "escape", "Back to list", show=False, id="search.leave"),
+        Binding("backspace", "back", "Back", id="nav.back"),
+        Binding("alt+left", "back", "Back", show=False, id="nav.back-alt"),
+        Binding("alt+right", "forward", "Forward", id="nav.forward"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="bookmark.toggle"),
+        Binding("B", "show_bookmarks", "Bookmarks", id="bookmark.list"),
+        Binding("l", "toggle_list", "Show/hide list", show=False, id="layout.list"),
+    ]
+
+    def __init__(self, kb_root: Path, open_slug: str | None = None) -> None:
+        super().__init__()
+        self.kb_root = kb_root
+        self.open_slug = open_slug
+        self.kb_index = KBIndex(kb_root)
+        self.listed: dict[str, ListedEntry] = {}
+        self.kb: KnowledgeBase | None = None
+        self.resolver = Resolver(())
+        self.index_ready = False
+        self.started = False
+        self._search_timer: Timer | None = None
+        self._last_query = ""
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="panes"):
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="Search  ( / )", id="search", select_on_focus=False)
+                yield EntryList(id="entries")
+                yield ProgressBar(id="index-progress", show_eta=False, total=None)
+                yield Static(Text("Opening the KB…"), id="status")
+            with Vertical(id="reading"):
+                yield NavBar(id="nav")
+                yield Reader(id="reader")
+        yield Footer()
+
+    @property
+    def history(self) -> History:
+        return self.app.kb_state.history  # type: ignore[attr-defined, no-any-return]
+
+    def on_mount(self) -> None:
+        self.query_one(Reader).mount_all(self.query_one(Reader).compose_placeholder())
+        self._update_nav()
+        self.query_one(EntryList).focus()
+        self._index_worker()
+        self._graph_worker()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(text))
+
+    # -- workers -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _index_worker(self) -> None:
+        try:
+            if self.kb_index.open():
+                self.post_message(EntriesListed(self.kb_index.list_entries()))
+            report = self.kb_index.sync(
+                progress=lambda done, total: self.post_message(IndexProgress(done, total))
+            )
+            if report.changed or not self.listed:
+                self.post_message(EntriesListed(self.kb_index.list_entries()))
+            self.post_message(IndexReady(report))
+        except Exception as error:  # noqa: BLE001 - reported on screen; the app stays up
+            self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
+
+    @work(thread=True, exclusive=True, group="graph", exit_on_error=False)
+    def _graph_worker(self) -> None:
+        self.post_message(KBLoaded(load_kb(self.kb_root, render=False)))
+
+    @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
+    def _entry_worker(self, slug: str, history: bool) -> None:
+        relpath = None
+        if self.kb is not None and slug in self.kb.entries:
+            relpath = self.kb.entries[slug].path
+        elif slug in self.listed:
+            relpath = self.listed[slug].path
+        if relpath is None:
+            self.post_message(EntryMissing(slug, "it is not an entry in this KB"))
+            return
+        try:
+            entry = read_entry(self.kb_root, EntryFile(slug, relpath, 0, 0))
+        except OSError as error:
+            self.post_message(EntryMissing(slug, f"its file could not be read ({error.strerror})"))
+            return
+        self.post_message(EntryLoaded(entry, history))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, text: str) -> None:
+        self.post_message(SearchDone(self.kb_index.search(text, limit=SEARCH_LIMIT)))
+
+    # -- index and KB events ---------------------------------------------------------
+
+    @on(EntriesListed)
+    def entries_listed(self, message: EntriesListed) -> None:
+        self.listed = {entry.slug: entry for entry in message.entries}
+        if self.kb is None:
+            self.resolver = Resolver(self.listed)
+        count = len(self.listed)
+        self.app.sub_title = f"{self.kb_root.name} · {count} entr{'y' if count == 1 else 'ies'}"
+        if not self.query_one("#search", Input).value.strip():
+            self.query_one(EntryList).show_groups(message.entries, self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
+        if not self.started:
+            self.started = True
+            first = self.open_slug or self.history.current
+            if first:
+                self.post_message(OpenEntry(first, history=self.open_slug is not None))
+
+    @on(IndexProgress)
+    def index_progress(self, message: IndexProgress) -> None:
+        bar = self.query_one("#index-progress", ProgressBar)
+        bar.update(total=message.total, progress=message.done)
+        self._status(f"Indexing {message.done}/{message.total} entries…")
+
+    @on(IndexReady)
+    def index_ready(self, message: IndexReady) -> None:
+        self.index_ready = True
+        self.query_one("#index-progress", ProgressBar).display = False
+        count = len(self.listed)
+        where = " (in memory)" if self.kb_index.in_memory else ""
+        self._status(f"{count} entr{'y' if count == 1 else 'ies'} · search ready{where}")
+        for notice in message.report.notices:
+            self.notify(notice, title="Search index", severity="warning", timeout=8)
+        if self.query_one("#search", Input).value.strip():
+            self._run_search()
+
+    @on(IndexFailed)
+    def index_failed(self, message: IndexFailed) -> None:
+        self.query_one("#index-progress", ProgressBar).display = False
+        self._status("Search is unavailable; browsing still works.")
+        self.notify(f"The search index could not be opened: {message.reason}",
+                    title="Search index", severity="error", timeout=12)
+
+    @on(KBLoaded)
+    async def kb_loaded(self, message: KBLoaded) -> None:
+        self.kb = message.kb
+        self.resolver = message.kb.resolver
+        if not self.listed:  # no index: list the entries from the parsed KB
+            from kbtui.index.store import ListedEntry as Listed
+
+            self.post_message(EntriesListed([
+                Listed(e.slug, e.title, e.type, e.summary, (), e.path)
+                for e in message.kb.entries.values()
+            ]))
+        reader = self.query_one(Reader)
+        if reader.entry is not None:
+            focused = self.focused
+            link_index = reader.links().index(focused) if isinstance(focused, EntryLink) and focused in reader.links() else None
+            await reader.show_entry(reader.entry, self._link_context())
+            if link_index is not None and link_index < len(reader.links()):
+                reader.links()[link_index].focus()
+
+    # -- opening entries ---------------------------------------------------------------
+
+    def _link_context(self) -> LinkContext:
+        def resolve(target: str) -> tuple[str | None, bool]:
+            slug, outside = self.resolver.resolve(target)
+            return slug, outside is not None
+
+        def title_of(slug: str) -> str | None:
+            listed = self.listed.get(slug)
+            if listed is not None:
+                return listed.title
+            if self.kb is not None and slug in self.kb.entries:
+                return self.kb.entries[slug].title
+            return None
+
+        def backlinks(slug: str) -> tuple[Backlink, ...] | None:
+            return None if self.kb is None else self.kb.backlinks(slug)
+
+        return LinkContext(resolve, title_of, backlinks)
+
+    @on(OpenEntry)
+    def open_entry(self, message: OpenEntry) -> None:
+        slug, _ = self.resolver.resolve(message.slug)
+        self._entry_worker(slug or message.slug, message.history)
+
+    @on(EntryLoaded)
+    async def entry_loaded(self, message: EntryLoaded) -> None:
+        entry = message.entry
+        if message.history:
+            self.history.visit(entry.slug)
+        elif self.history.current is None:
+            self.history.current = entry.slug
+        await self.query_one(Reader).show_entry(entry, self._link_context())
+        self.query_one(EntryList).highlight_slug(entry.slug)
+        if self.has_class("-narrow"):
+            self.add_class("-reading")
+        links = self.query_one(Reader).links()
+        if isinstance(self.focused, EntryLink) or self.focused is None:
+            (links[0] if links else self.query_one(Reader)).focus()
+        self._update_nav()
+        self.app.save_state()  # type: ignore[attr-defined]
+
+    @on(EntryMissing)
+    def entry_missing(self, message: EntryMissing) -> None:
+        self.notify(f"Cannot open {message.slug!r}: {message.reason}.", severity="warning")
+
+    # -- links -------------------------------------------------------------------------
+
+    @on(EntryLink.Followed)
+    def follow_link(self, message: EntryLink.Followed) -> None:
+        if message.slug is None:
+            self.notify(f"{message.target!r} is not an entry in this KB.", title="Missing link",
+                        severity="warning")
+            return
+        self.post_message(OpenEntry(message.slug))
+
+    @on(Markdown.LinkClicked)
+    def markdown_link(self, message: Markdown.LinkClicked) -> None:
+        message.stop()
+        href = message.href
+        target = href[len("cite:"):] if href.startswith("cite:") else href
+        slug, outside = self.resolver.resolve(target)
+        if slug is not None:
+            self.post_message(OpenEntry(slug))
+        elif outside:
+            self.notify(f"{href!r} is outside the KB; kbtui works offline and opens only KB entries.",
+                        severity="warning")
+        else:
+            self.notify(f"{target!r} is not an entry in this KB.", title="Missing link",
+                        severity="warning")
+
+    # -- entry list and search ----------------------------------------------------------
+
+    @on(EntryList.Chosen)
+    def entry_chosen(self, message: EntryList.Chosen) -> None:
+        if message.slug.startswith("suggest:"):
+            search = self.query_one("#search", Input)
+            search.value = message.slug.split(":", 1)[1]
+            search.focus()
+            return
+        self.post_message(OpenEntry(message.slug))
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, message: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        entries = self.query_one(EntryList)
+        option = entries.highlighted_option
+        if option is not None and option.id and not option.disabled:
+            entries.post_message(EntryList.Chosen(option.id))
+        else:
+            entries.focus()
+
+    def _run_search(self) -> None:
+        text = self.query_one("#search", Input).value
+        self._last_query = text
+        if not text.strip():
+            self.workers.cancel_group(self, "search")
+            self.query_one(EntryList).show_groups(self.listed.values(), self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
+            self._status(f"{len(self.listed)} entries")
+            return
+        if not self.index_ready:
+            self._status("Search starts when the index is ready…")
+            return
+        self._search_worker(text)
+
+    @on(SearchDone)
+    def search_done(self, message: SearchDone) -> None:
+        if message.result.query != self.query_one("#search", Input).value:
+            return  # a newer query is on its way
+        self.query_one(EntryList).show_hits(message.result)
+        hits = len(message.result.hits)
+        self._status(f"{hits} match{'es' if hits != 1 else ''}" if hits else "No matches")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True if self.history.can_back else None
+        if action == "forward":
+            return True if self.history.can_forward else None
+        if action == "toggle_bookmark":
+            return True if self.query_one(Reader).entry is not None else None
+        return True
+
+    def _update_nav(self) -> None:
+        entry = self.query_one(Reader).entry
+        bookmarked = None if entry is None else entry.slug in self.app.kb_state.bookmarks  # type: ignore[attr-defined]
+        self.query_one(NavBar).update_state(self.history.can_back, self.history.can_forward,
+                                            bookmarked)
+        self.refresh_bindings()
+
+    def action_focus_search(self) -> None:
+        self.remove_class("-reading")
+        self.query_one("#search", Input).focus()
+
+    def action_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        entries = self.query_one(EntryList)
+        if self.focused is search:
+            entries.focus()
+        elif self.focused is entries and search.value:
+            search.value = ""
+        else:
+            self.remove_class("-reading")
+            entries.focus()
+
+    def action_toggle_list(self) -> None:
+        self.toggle_class("-reading") if self.has_class("-narrow") else self.toggle_class("-no-list")
+
+    def action_back(self) -> None:
+        slug = self.history.back()
+        if slug:
+            self.post_message(OpenEntry(slug, history=False))
+        self._update_nav()
+
+    def action_forward(self) -> None:
+        slug = self.history.forward()
+        if slug:
+            self.post_message(OpenEntry(slug, history=False))
+        self._update_nav()
+
+    def action_toggle_bookmark(self) -> None:
+        entry = self.query_one(Reader).entry
+        if entry is None:
+            return
+        now = self.app.kb_state.toggle_bookmark(entry.slug)  # type: ignore[attr-defined]
+        self.notify(f"{'Bookmarked' if now else 'Removed bookmark:'} {entry.title}", timeout=3)
+        self._update_nav()
+        if not self.query_one("#search", Input).value.strip():
+            self.query_one(EntryList).show_groups(self.listed.values(), self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
+        self.app.save_state()  # type: ignore[attr-defined]
+
+    def action_show_bookmarks(self) -> None:
+        from kbtui.ui.screens.bookmarks import BookmarksScreen
+
+        marks = [(slug, self._link_context().title_of(slug) or slug)
+                 for slug in self.app.kb_state.bookmarks]  # type: ignore[attr-defined]
+
+        def opened(slug: str | None) -> None:
+            if slug:
+                self.post_message(OpenEntry(slug))
+
+        self.app.push_screen(BookmarksScreen(marks), opened)
+
+    def action_rebuild_index(self) -> None:
+        self.index_ready = False
+        bar = self.query_one("#index-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self._status("Rebuilding the search index…")
+        self._rebuild_worker()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _rebuild_worker(self) -> None:
+        try:
+            report = self.kb_index.sync(
+                progress=lambda done, total: self.post_message(IndexProgress(done, total)),
+                rebuild=True,
+            )
+            self.post_message(EntriesListed(self.kb_index.list_entries()))
+            self.post_message(IndexReady(report))
+        except Exception as error:  # noqa: BLE001 - reported on screen; the app stays up
+            self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
+
+    @on(Button.Pressed, "#nav-back")
+    def back_pressed(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#nav-forward")
+    def forward_pressed(self) -> None:
+        self.action_forward()
+
+    @on(Button.Pressed, "#nav-bookmark")
+    def bookmark_pressed(self) -> None:
+        self.action_toggle_bookmark()
