@@ -9,13 +9,14 @@ Anything else - stray quotes, brackets, operators, control characters - is just 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import query
 from whoosh.searching import Searcher
 
 from kbtui.index.analysis import american_prefix, fold, text_analyzer
-from kbtui.index.schema import SEARCH_FIELDS
+from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
 
 MAX_QUERY_CHARS = 500
@@ -79,8 +80,16 @@ def _stems(text: str) -> list[str]:
     return [token.text for token in _analyzer(text)]
 
 
+Expander = Callable[[str, str], list[str]]
+PREFIX_EXPANSIONS = 8
+
+
 def _word_query(
-    word: str, prefix: bool, fuzzy: bool, marks: tuple[set[str], list[str]]
+    word: str,
+    prefix: bool,
+    fuzzy: bool,
+    marks: tuple[set[str], list[str]],
+    expand: Expander | None = None,
 ) -> query.Query | None:
     stems = _stems(word)
     folded = fold(word)
@@ -94,14 +103,21 @@ def _word_query(
         typed = folded[-1]
         field = "words" if len(typed) >= 2 else "title_words"
         for candidate in sorted({typed, american_prefix(typed)}):
-            alternatives.append(query.Prefix(field, candidate, boost=0.9))
             marks[1].append(candidate)
+            if expand is None:
+                alternatives.append(query.Prefix(field, candidate, boost=0.9))
+                continue
+            # The most frequent completions only, and not the word itself (its stem
+            # is matched above): a short prefix must not turn into 2,000 terms.
+            for term in expand(field, candidate):
+                if term != typed:
+                    alternatives.append(query.Term(field, term, boost=0.9))
     if not alternatives:
         return None
     return query.Or(alternatives)
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, expand: Expander | None = None) -> ParsedQuery:
     """Build the Whoosh query for ``text``; never raises."""
     cleaned = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
     must: list[query.Query] = []
@@ -136,7 +152,8 @@ def parse(text: str) -> ParsedQuery:
         if phrase is not None:
             stems = _stems(raw)
             if len(stems) > 1:
-                built = query.Or([query.Phrase(name, stems) for name in SEARCH_FIELDS])
+                built = query.Or([query.Phrase(name, stems) for name in PHRASE_FIELDS])
+                marks[0].update(stems)
             elif stems:
                 built = _word_query(stems[0], prefix=False, fuzzy=False, marks=marks)
             else:
@@ -148,7 +165,7 @@ def parse(text: str) -> ParsedQuery:
         fuzzy = raw.endswith("~")
         for part_index, part in enumerate(re.findall(r"\w+", raw)):
             is_last = last and part_index == len(re.findall(r"\w+", raw)) - 1 and not fuzzy
-            built = _word_query(part, prefix=is_last, fuzzy=fuzzy, marks=marks)
+            built = _word_query(part, prefix=is_last, fuzzy=fuzzy, marks=marks, expand=expand)
             if built is not None and len(words) < MAX_WORDS:
                 (must_not if negate else must).append(built)
                 if not negate:
@@ -172,11 +189,11 @@ def parse(text: str) -> ParsedQuery:
 
 
 def _snippet(fields: dict[str, str], parsed: ParsedQuery) -> tuple[Segment, ...]:
-    for name in ("body", "summary", "title"):
+    for name in ("snippet", "summary", "title"):
         segments = make_snippet(fields.get(name) or "", parsed.stems, parsed.prefixes)
         if any(matched for _, matched in segments):
             return tuple(Segment(text, matched) for text, matched in segments)
-    fallback = make_snippet(fields.get("summary") or fields.get("body") or "", frozenset())
+    fallback = make_snippet(fields.get("summary") or fields.get("snippet") or "", frozenset())
     return tuple(Segment(text, matched) for text, matched in fallback)
 
 
@@ -188,7 +205,7 @@ def suggest(searcher: Searcher, words: tuple[str, ...]) -> str | None:
     changed = False
     fixed: list[str] = []
     for word in words:
-        found = corrector.suggest(word, limit=1, maxdist=2) if len(word) > 2 else []
+        found = corrector.suggest(word, limit=1, maxdist=2) if 2 < len(word) <= 30 else []
         if found and found[0] != word:
             fixed.append(found[0])
             changed = True
@@ -197,8 +214,22 @@ def suggest(searcher: Searcher, words: tuple[str, ...]) -> str | None:
     return " ".join(fixed) if changed else None
 
 
+def top_completions(searcher: Searcher) -> Expander:
+    reader = searcher.reader()
+
+    def expand(field: str, prefix: str) -> list[str]:
+        found: list[tuple[int, str]] = []
+        for term, info in reader.iter_prefix(field, prefix):
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            found.append((-int(info.doc_frequency()), text))
+        found.sort()
+        return [text for _, text in found[:PREFIX_EXPANSIONS]]
+
+    return expand
+
+
 def run(searcher: Searcher, text: str, limit: int = 20) -> SearchResult:
-    parsed = parse(text)
+    parsed = parse(text, top_completions(searcher))
     if parsed.query is None:
         return SearchResult(text, ())
     results = searcher.search(parsed.query, limit=max(1, limit))
@@ -215,4 +246,4 @@ def run(searcher: Searcher, text: str, limit: int = 20) -> SearchResult:
             )
         )
     suggestion = suggest(searcher, parsed.words) if not hits else None
-    return SearchResult(text, tuple(hits), total=len(results), suggestion=suggestion)
+    return SearchResult(text, tuple(hits), total=results.scored_length(), suggestion=suggestion)

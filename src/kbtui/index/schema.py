@@ -10,7 +10,7 @@ from kbtui.index.analysis import folding_analyzer, text_analyzer
 from kbtui.kb.model import Entry, SectionKey
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _EXTRA_SECTIONS = {SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER}
 
@@ -23,15 +23,16 @@ def build_schema() -> fields.Schema:
         type=fields.ID(stored=True),
         title=fields.TEXT(analyzer=prose, stored=True, field_boost=4.0),
         summary=fields.TEXT(analyzer=prose, stored=True, field_boost=2.0),
-        body=fields.TEXT(analyzer=prose, stored=True),
-        extra=fields.TEXT(analyzer=prose, field_boost=0.7, phrase=False),
+        content=fields.TEXT(analyzer=prose),
+        snippet=fields.STORED(),
         words=fields.TEXT(analyzer=folding_analyzer(), spelling=True, phrase=False),
         title_words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
-        flags=fields.STORED(),
     )
 
 
-SEARCH_FIELDS = ("title", "summary", "body", "extra")
+# Every word of a query is looked up in these; title and summary weigh more.
+SEARCH_FIELDS = ("title", "summary", "content")
+PHRASE_FIELDS = SEARCH_FIELDS
 
 
 def document_for(entry: Entry) -> dict[str, Any]:
@@ -39,9 +40,8 @@ def document_for(entry: Entry) -> dict[str, Any]:
         s.text for s in entry.sections if s.key is SectionKey.BODY and s.text.strip()
     )
     extra = "\n\n".join(s.text for s in entry.sections if s.key in _EXTRA_SECTIONS)
-    links = " ".join(
-        link.target.replace("/", " ").replace("-", " ") for link in entry.links
-    ) + " " + " ".join(source.text for source in entry.sources)
+    links = " ".join(link.target.replace("/", " ").replace("-", " ") for link in entry.links)
+    sources = " ".join(source.text for source in entry.sources)
     summary = entry.summary or ""
     slug_words = entry.slug.replace("/", " ").replace("-", " ")
     return {
@@ -53,9 +53,8 @@ def document_for(entry: Entry) -> dict[str, Any]:
         "title": entry.title + "\n" + slug_words,
         "_stored_title": entry.title,
         "summary": summary,
-        "body": body or extra,
-        "extra": extra + "\n" + links,
+        "content": "\n\n".join((body, extra, links, sources)),
+        "snippet": (body or extra)[:4000],
         "words": " ".join((entry.title, slug_words, summary, body, extra)),
         "title_words": entry.title + " " + slug_words,
-        "flags": sorted(entry.flags | ({"summary-missing"} if entry.summary_missing else set())),
     }

@@ -47,9 +47,12 @@ class ListedEntry:
     slug: str
     title: str
     type: str
-    summary: str | None
     flags: tuple[str, ...] = ()
     path: str = ""
+
+    @property
+    def summary_missing(self) -> bool:
+        return "summary-missing" in self.flags
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
 
 def _signature(file: EntryFile) -> list[Any]:
     return [file.relpath, file.size, file.mtime_ns]
+
+
+def _listing(entry: Entry) -> list[Any]:
+    flags = sorted(entry.flags | ({"summary-missing"} if entry.summary_missing else set()))
+    return [entry.title, entry.type, flags]
 
 
 @dataclass
@@ -154,10 +162,14 @@ class KBIndex:
         try:
             ix = whoosh_index.open_dir(str(self.folder))
             with ix.searcher() as searcher:
+                count = searcher.doc_count_all()
                 if searcher.doc_count() != len(manifest.files):
                     raise ValueError("document count does not match the manifest")
-                for _ in searcher.all_stored_fields():
-                    pass
+                if count:  # read the first and the last stored documents
+                    searcher.stored_fields(0)
+                    searcher.stored_fields(count - 1)
+                if any(len(row) < 6 for row in manifest.files.values()):
+                    raise ValueError("the manifest has no listing")
         except Exception:  # noqa: BLE001 - any failure to read the index means rebuild it
             self.notices.append("The search index was damaged and has been rebuilt.")
             return False
@@ -197,7 +209,7 @@ class KBIndex:
             )
         assert self._manifest is not None
         old = self._manifest.files
-        changed = [f for slug, f in current.items() if old.get(slug) != _signature(f)]
+        changed = [f for slug, f in current.items() if old.get(slug, [])[:3] != _signature(f)]
         removed = [slug for slug in old if slug not in current]
         if not changed and not removed:
             return SyncReport(seconds=time.perf_counter() - started)
@@ -214,9 +226,12 @@ class KBIndex:
                 )
                 return SyncReport(seconds=time.perf_counter() - started,
                                   notices=tuple(self.notices[notices_before:]))
+            fresh: dict[str, list[Any]] = {}
             try:
                 for done, file in enumerate(changed, 1):
-                    writer.update_document(**document_for(self._read(file)))
+                    entry = self._read(file)
+                    writer.update_document(**document_for(entry))
+                    fresh[file.slug] = _signature(file) + _listing(entry)
                     if progress:
                         progress(done, len(changed))
                 for slug in removed:
@@ -226,7 +241,9 @@ class KBIndex:
                 writer.cancel()
                 raise
             self._drop_searcher()
-            new_manifest = _Manifest({slug: _signature(f) for slug, f in current.items()})
+            new_manifest = _Manifest(
+                {slug: fresh.get(slug) or old[slug] for slug in current}
+            )
             self._write_manifest(new_manifest)
             self._manifest = new_manifest
         return SyncReport(
@@ -245,24 +262,29 @@ class KBIndex:
 
             return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
 
-    def _fill(self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
+    def _fill(
+        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None
+    ) -> _Manifest:
         writer = ix.writer(limitmb=128)
+        manifest = _Manifest()
         try:
             for done, file in enumerate(files, 1):
-                writer.add_document(**document_for(self._read(file)))
+                entry = self._read(file)
+                writer.add_document(**document_for(entry))
+                manifest.files[file.slug] = _signature(file) + _listing(entry)
                 if progress:
                     progress(done, len(files))
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        return manifest
 
     def _build(self, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
         self.close()
-        manifest = _Manifest({f.slug: _signature(f) for f in files})
         if not self.in_memory:
             try:
-                self._build_on_disk(files, manifest, progress)
+                self._build_on_disk(files, progress)
                 return
             except OSError:
                 self.in_memory = True
@@ -271,17 +293,14 @@ class KBIndex:
                     "the search index is kept in memory for this session."
                 )
         ix = RamStorage().create_index(build_schema())
-        self._fill(ix, files, progress)
-        self._ix, self._manifest = ix, manifest
+        self._ix, self._manifest = ix, self._fill(ix, files, progress)
 
-    def _build_on_disk(
-        self, files: tuple[EntryFile, ...], manifest: _Manifest, progress: Progress | None
-    ) -> None:
+    def _build_on_disk(self, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".build-"))
         try:
             ix = whoosh_index.create_in(str(staging), build_schema())
-            self._fill(ix, files, progress)
+            manifest = self._fill(ix, files, progress)
             ix.close()
             manifest.write(staging, self.kb_root)
             old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
@@ -319,18 +338,22 @@ class KBIndex:
             return int(searcher.doc_count())
 
     def list_entries(self) -> list[ListedEntry]:
-        """Every entry, from stored fields only, sorted by type then title."""
-        with self.ix.searcher() as searcher:
-            listed = [
-                ListedEntry(
-                    slug=fields["slug"],
-                    title=fields.get("title") or fields["slug"],
-                    type=fields.get("type") or "concept",
-                    summary=fields.get("summary") or None,
-                    flags=tuple(fields.get("flags") or ()),
-                    path=fields.get("path") or "",
-                )
-                for fields in searcher.all_stored_fields()
-            ]
-        return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))
+        """Every entry (slug, title, type, flags, path), sorted by type then title.
 
+        Read from the listing the index keeps beside its segments (the same stored
+        fields, written at each sync), so a 10,000-entry list needs no document reads.
+        """
+        if self._manifest is None:
+            self.open()
+        manifest = self._manifest or _Manifest()
+        listed = [
+            ListedEntry(
+                slug=slug,
+                title=str(row[3]) or slug,
+                type=str(row[4]),
+                flags=tuple(row[5]),
+                path=str(row[0]),
+            )
+            for slug, row in manifest.files.items()
+        ]
+        return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))

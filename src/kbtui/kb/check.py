@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbtui.kb.graph import KnowledgeBase
-from kbtui.kb.model import Problem, SectionKey
+from kbtui.kb.model import LinkKind, Problem, SectionKey
 
 _FLAG_PROBLEMS = {
     "undecodable": "the file is not valid UTF-8; unreadable bytes were replaced",
@@ -25,6 +25,7 @@ PROBLEM_KINDS = (
     "too-large",
     "control-characters",
     "unreadable",
+    "empty-path",
 )
 
 
@@ -47,6 +48,8 @@ def check(kb: KnowledgeBase) -> list[Problem]:
             else:
                 detail = "the Summary is still TBD"
             problems.append(Problem(slug, "missing-summary", detail))
+        if entry.type == "path" and not entry.steps:
+            problems.append(Problem(slug, "empty-path", "the reading path lists no steps"))
         for name in entry.duplicate_sections:
             problems.append(Problem(slug, "duplicate-section", f"section {name!r} appears twice"))
         for resolved in kb.links_of(slug):
@@ -56,8 +59,14 @@ def check(kb: KnowledgeBase) -> list[Problem]:
                     Problem(slug, "outside-link", f"{link.section}: {link.target!r} leads outside")
                 )
             elif resolved.missing:
+                where = link.section
+                if link.kind is LinkKind.STEP:
+                    number = next(
+                        (s.number for s in entry.steps if s.target == link.target), 0
+                    )
+                    where = f"step {number}"
                 problems.append(
-                    Problem(slug, "broken-link", f"{link.section}: {link.target!r} is not in this KB")
+                    Problem(slug, "broken-link", f"{where}: {link.target!r} is not in this KB")
                 )
         if entry.type != "path" and len(kb) > 1 and not kb.backlinks(slug):
             problems.append(Problem(slug, "orphan", "no other entry links here"))

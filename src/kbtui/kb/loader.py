@@ -37,7 +37,7 @@ class Scan:
 
 
 def slug_for(relpath: str) -> str:
-    stem = relpath.replace(os.sep, "/")
+    stem = relpath.replace(os.sep, "/") if os.sep != "/" else relpath
     for suffix in ENTRY_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
@@ -58,33 +58,44 @@ def scan(root: Path) -> Scan:
     root = root.resolve()
     files: dict[str, EntryFile] = {}
     problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in list(dirnames):
-            if (here / name).is_symlink():
-                rel = (here / name).relative_to(root).as_posix()
-                if not _inside(root, here / name):
+    root_text = str(root)
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        folder = os.path.join(root_text, rel_dir) if rel_dir else root_text
+        try:
+            with os.scandir(folder) as listing:
+                items = sorted(listing, key=lambda item: item.name)
+        except OSError as error:
+            problems.append(Problem(rel_dir or ".", "unreadable", error.strerror or str(error)))
+            continue
+        subdirs: list[str] = []
+        for item in items:
+            name = item.name
+            if name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            is_link = item.is_symlink()
+            if item.is_dir(follow_symlinks=False):
+                subdirs.append(rel)
+                continue
+            if is_link and os.path.isdir(item.path):
+                if not _inside(root, Path(item.path)):
                     problems.append(
                         Problem(rel, "outside-link", "folder is a symlink that leads outside the KB")
                     )
-                # Linked folders inside the KB would be read twice; skip them.
-                dirnames.remove(name)
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(ENTRY_SUFFIXES):
+                continue  # linked folders inside the KB would be read twice
+            lower = name.lower()
+            if not lower.endswith(ENTRY_SUFFIXES) or lower in NOT_ENTRIES:
                 continue
-            if name.lower() in NOT_ENTRIES:
-                continue
-            path = here / name
-            rel = path.relative_to(root).as_posix()
             slug = slug_for(rel)
-            if path.is_symlink() and not _inside(root, path):
+            if is_link and not _inside(root, Path(item.path)):
                 problems.append(
                     Problem(slug, "outside-link", "file is a symlink that leads outside the KB")
                 )
                 continue
             try:
-                stat = path.stat()
+                stat = item.stat()
             except OSError as error:
                 problems.append(Problem(slug, "unreadable", error.strerror or str(error)))
                 continue
@@ -94,6 +105,7 @@ def scan(root: Path) -> Scan:
                 )
                 continue
             files[slug] = EntryFile(slug, rel, stat.st_size, stat.st_mtime_ns)
+        pending.extend(reversed(subdirs))
     return Scan(tuple(sorted(files.values(), key=lambda f: f.slug)), tuple(problems))
 
 

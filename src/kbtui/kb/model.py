@@ -18,6 +18,7 @@ class SectionKey(str, Enum):
 
 
 class LinkKind(str, Enum):
+    STEP = "path-step"
     RELATED = "related"
     EXAMPLE = "worked-example"
     SOURCE = "source"
@@ -57,6 +58,15 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class PathStep:
+    """One step of a reading path: the entry it names and the trainer's note."""
+
+    number: int
+    target: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Entry:
     slug: str
     path: str
@@ -69,6 +79,8 @@ class Entry:
     summary: str | None = None
     duplicate_sections: tuple[str, ...] = ()
     flags: frozenset[str] = field(default_factory=frozenset)
+    steps: tuple[PathStep, ...] = ()
+    intro: str = ""
 
     def section(self, key: SectionKey) -> Section | None:
         return next((s for s in self.sections if s.key is key), None)

@@ -20,6 +20,7 @@ from kbtui.kb.model import (
     Entry,
     Link,
     LinkKind,
+    PathStep,
     Section,
     SectionKey,
     SourceLine,
@@ -291,6 +292,17 @@ def parse_entry(
             if found_v and (verification is None or builder.key is SectionKey.SOURCES):
                 verification = Verification(found_v.group(1), found_v.group(2).strip())
 
+    steps: tuple[PathStep, ...] = ()
+    intro = ""
+    if slug.startswith("paths/"):
+        from kbtui.kb.reading_paths import parse_path
+
+        plan = parse_path(source, slug, title or _readable(slug))
+        steps, intro = plan.steps, plan.intro
+        links = [Link("Steps", LinkKind.STEP, s.target, s.note) for s in steps] + [
+            link for link in links if link.kind is LinkKind.CITATION
+        ]
+
     summary: str | None = None
     for section in sections:
         if section.key is SectionKey.SUMMARY:
@@ -311,4 +323,6 @@ def parse_entry(
         summary=summary,
         duplicate_sections=tuple(duplicates),
         flags=flags,
+        steps=steps,
+        intro=intro,
     )

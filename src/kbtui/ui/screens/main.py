@@ -188,7 +188,8 @@ class MainScreen(Screen[None]):
             from kbtui.index.store import ListedEntry as Listed
 
             self.post_message(EntriesListed([
-                Listed(e.slug, e.title, e.type, e.summary, (), e.path)
+                Listed(e.slug, e.title, e.type,
+                       ("summary-missing",) if e.summary_missing else (), e.path)
                 for e in message.kb.entries.values()
             ]))
         reader = self.query_one(Reader)

@@ -55,7 +55,7 @@ class EntryList(OptionList):
                 label = Text(entry.title, overflow="ellipsis", no_wrap=True)
                 if entry.slug in marked:
                     label.append(" ★", style="bold")
-                if entry.summary is None and entry.type != "path":
+                if entry.summary_missing and entry.type != "path":
                     label.append(" ·", style="dim")
                 options.append(Option(label, id=entry.slug))
         self._replace(options, "groups")
