@@ -121,6 +121,23 @@ def text_analyzer() -> Analyzer:
     return folding_analyzer() | StopFilter(minsize=1) | StemFilter(cachesize=50000)
 
 
+PREFIX_MIN, PREFIX_MAX = 3, 10
+
+
+def prefix_analyzer() -> Analyzer:
+    """Splits the text that :func:`leading_prefixes` made; no other analysis needed."""
+    return RegexTokenizer(r"\S+")
+
+
+def leading_prefixes(text: str) -> str:
+    """Every distinct folded word's leading 3..10 letters, space separated, once each."""
+    grams: set[str] = set()
+    for word in set(fold(text)):
+        for size in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1):
+            grams.add(word[:size])
+    return " ".join(sorted(grams))
+
+
 def fold(text: str) -> list[str]:
     """The folded (unstemmed) words of ``text``, as the spelling field stores them."""
     return [token.text for token in folding_analyzer()(text)]

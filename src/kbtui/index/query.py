@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from whoosh import query
 from whoosh.searching import Searcher
 
-from kbtui.index.analysis import american_prefix, fold, text_analyzer
+from kbtui.index.analysis import PREFIX_MAX, american_prefix, fold, text_analyzer
 from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
+from kbtui.index.spelling import Vocabulary
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 16
@@ -90,6 +91,7 @@ def _word_query(
     fuzzy: bool,
     marks: tuple[set[str], list[str]],
     expand: Expander | None = None,
+    fuzzy_words: Callable[[str], list[str]] | None = None,
 ) -> query.Query | None:
     stems = _stems(word)
     folded = fold(word)
@@ -98,26 +100,29 @@ def _word_query(
         query.Term(name, stem) for name in SEARCH_FIELDS for stem in stems
     ]
     if fuzzy and folded:
-        alternatives.append(query.FuzzyTerm("words", folded[0], maxdist=2, prefixlength=1))
+        near = fuzzy_words(folded[0]) if fuzzy_words else []
+        alternatives.extend(query.Term("words", w, boost=0.8) for w in near)
+        marks[1].extend(w for w in near)
     if prefix and folded:
         typed = folded[-1]
-        field = "words" if len(typed) >= 2 else "title_words"
         for candidate in sorted({typed, american_prefix(typed)}):
             marks[1].append(candidate)
-            if expand is None:
-                alternatives.append(query.Prefix(field, candidate, boost=0.9))
-                continue
-            # The most frequent completions only, and not the word itself (its stem
-            # is matched above): a short prefix must not turn into 2,000 terms.
-            for term in expand(field, candidate):
-                if term != typed:
-                    alternatives.append(query.Term(field, term, boost=0.9))
+            if len(candidate) >= 3:
+                # One posting list: the field holds every word's leading 3..10 letters.
+                alternatives.append(query.Term("prefixes", candidate[:PREFIX_MAX], boost=0.9))
+            elif expand is not None:
+                for term in expand("title_words", candidate):
+                    alternatives.append(query.Term("title_words", term, boost=0.9))
     if not alternatives:
         return None
     return query.Or(alternatives)
 
 
-def parse(text: str, expand: Expander | None = None) -> ParsedQuery:
+def parse(
+    text: str,
+    expand: Expander | None = None,
+    fuzzy_words: Callable[[str], list[str]] | None = None,
+) -> ParsedQuery:
     """Build the Whoosh query for ``text``; never raises."""
     cleaned = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
     must: list[query.Query] = []
@@ -165,7 +170,10 @@ def parse(text: str, expand: Expander | None = None) -> ParsedQuery:
         fuzzy = raw.endswith("~")
         for part_index, part in enumerate(re.findall(r"\w+", raw)):
             is_last = last and part_index == len(re.findall(r"\w+", raw)) - 1 and not fuzzy
-            built = _word_query(part, prefix=is_last, fuzzy=fuzzy, marks=marks, expand=expand)
+            built = _word_query(
+                part, prefix=is_last, fuzzy=fuzzy, marks=marks, expand=expand,
+                fuzzy_words=fuzzy_words,
+            )
             if built is not None and len(words) < MAX_WORDS:
                 (must_not if negate else must).append(built)
                 if not negate:
@@ -197,39 +205,54 @@ def _snippet(fields: dict[str, str], parsed: ParsedQuery) -> tuple[Segment, ...]
     return tuple(Segment(text, matched) for text, matched in fallback)
 
 
-def suggest(searcher: Searcher, words: tuple[str, ...]) -> str | None:
+def suggest(vocabulary: Vocabulary, words: tuple[str, ...]) -> str | None:
     """A corrected query when some words are not in the KB at all."""
-    if not words:
-        return None
-    corrector = searcher.corrector("words")
-    changed = False
-    fixed: list[str] = []
-    for word in words:
-        found = corrector.suggest(word, limit=1, maxdist=2) if 2 < len(word) <= 30 else []
-        if found and found[0] != word:
-            fixed.append(found[0])
-            changed = True
-        else:
-            fixed.append(word)
-    return " ".join(fixed) if changed else None
+    fixed = [vocabulary.suggest(word) or word for word in words]
+    return " ".join(fixed) if list(words) != fixed else None
 
 
 def top_completions(searcher: Searcher) -> Expander:
     reader = searcher.reader()
 
     def expand(field: str, prefix: str) -> list[str]:
-        found: list[tuple[int, str]] = []
-        for term, info in reader.iter_prefix(field, prefix):
-            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            found.append((-int(info.doc_frequency()), text))
-        found.sort()
-        return [text for _, text in found[:PREFIX_EXPANSIONS]]
+        # Shortest completions first (the word's own forms before longer words that
+        # merely start with it); reading each term's frequency would cost more than
+        # the search itself.
+        found: list[str] = []
+        for term in reader.expand_prefix(field, prefix):
+            found.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+            if len(found) >= 400:
+                break
+        found.sort(key=lambda text: (len(text), text))
+        return found[:PREFIX_EXPANSIONS]
 
     return expand
 
 
-def run(searcher: Searcher, text: str, limit: int = 20) -> SearchResult:
-    parsed = parse(text, top_completions(searcher))
+def vocabulary_of(searcher: Searcher) -> Vocabulary:
+    reader = searcher.reader()
+    return Vocabulary(
+        (term.decode("utf-8") if isinstance(term, bytes) else str(term)
+         for term in reader.field_terms("words")),
+        lambda word: int(reader.doc_frequency("words", word)),
+    )
+
+
+def run(
+    searcher: Searcher,
+    text: str,
+    limit: int = 20,
+    vocabulary: Callable[[], Vocabulary] | None = None,
+) -> SearchResult:
+    def vocab() -> Vocabulary:
+        return vocabulary() if vocabulary else vocabulary_of(searcher)
+
+    fuzzy = "~" in text
+    parsed = parse(
+        text,
+        top_completions(searcher),
+        (lambda word: vocab().near(word)) if fuzzy else None,
+    )
     if parsed.query is None:
         return SearchResult(text, ())
     results = searcher.search(parsed.query, limit=max(1, limit))
@@ -245,5 +268,5 @@ def run(searcher: Searcher, text: str, limit: int = 20) -> SearchResult:
                 snippet=_snippet(fields, parsed),
             )
         )
-    suggestion = suggest(searcher, parsed.words) if not hits else None
+    suggestion = suggest(vocab(), parsed.words) if not hits and parsed.words else None
     return SearchResult(text, tuple(hits), total=results.scored_length(), suggestion=suggestion)

@@ -6,11 +6,16 @@ from typing import Any
 
 from whoosh import fields
 
-from kbtui.index.analysis import folding_analyzer, text_analyzer
+from kbtui.index.analysis import (
+    folding_analyzer,
+    leading_prefixes,
+    prefix_analyzer,
+    text_analyzer,
+)
 from kbtui.kb.model import Entry, SectionKey
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _EXTRA_SECTIONS = {SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER}
 
@@ -25,7 +30,8 @@ def build_schema() -> fields.Schema:
         summary=fields.TEXT(analyzer=prose, stored=True, field_boost=2.0),
         content=fields.TEXT(analyzer=prose),
         snippet=fields.STORED(),
-        words=fields.TEXT(analyzer=folding_analyzer(), spelling=True, phrase=False),
+        words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
+        prefixes=fields.TEXT(analyzer=prefix_analyzer(), phrase=False),
         title_words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
     )
 
@@ -44,6 +50,7 @@ def document_for(entry: Entry) -> dict[str, Any]:
     sources = " ".join(source.text for source in entry.sources)
     summary = entry.summary or ""
     slug_words = entry.slug.replace("/", " ").replace("-", " ")
+    words = " ".join((entry.title, slug_words, summary, body, extra))
     return {
         "slug": entry.slug,
         "path": entry.path,
@@ -55,6 +62,9 @@ def document_for(entry: Entry) -> dict[str, Any]:
         "summary": summary,
         "content": "\n\n".join((body, extra, links, sources)),
         "snippet": (body or extra)[:4000],
-        "words": " ".join((entry.title, slug_words, summary, body, extra)),
+        "words": words,
+        # Each distinct word once: the prefixes field answers "camp" -> campaign with one
+        # posting list instead of a union over every completion.
+        "prefixes": leading_prefixes(words),
         "title_words": entry.title + " " + slug_words,
     }

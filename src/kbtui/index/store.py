@@ -29,7 +29,8 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 
 from kbtui import paths
-from kbtui.index.query import SearchResult, run
+from kbtui.index.query import SearchResult, run, vocabulary_of
+from kbtui.index.spelling import Vocabulary
 from kbtui.index.schema import SCHEMA_VERSION, build_schema, document_for
 from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
@@ -136,6 +137,7 @@ class KBIndex:
         self._ix: Index | None = None
         self._manifest: _Manifest | None = None
         self._searcher: Any = None
+        self._vocabulary: Vocabulary | None = None
         self._lock = threading.RLock()
         self.notices: list[str] = []
 
@@ -177,6 +179,7 @@ class KBIndex:
         return True
 
     def _drop_searcher(self) -> None:
+        self._vocabulary = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -331,7 +334,19 @@ class KBIndex:
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.ix.searcher()
-            return run(self._searcher, text, limit)
+            return run(self._searcher, text, limit, self._vocabulary_for_searcher)
+
+    def warm_up(self) -> None:
+        """Open the searcher and build the spelling table before the first keystroke."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            self._vocabulary_for_searcher()
+
+    def _vocabulary_for_searcher(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = vocabulary_of(self._searcher)
+        return self._vocabulary
 
     def doc_count(self) -> int:
         with self.ix.searcher() as searcher:

@@ -110,6 +110,7 @@ class MainScreen(Screen[None]):
             if report.changed or not self.listed:
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
             self.post_message(IndexReady(report))
+            self.kb_index.warm_up()
         except Exception as error:  # noqa: BLE001 - reported on screen; the app stays up
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
 
