@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.paths import KBLocationError
+
+
+# Each command's module is imported only when that command runs, so `kbtui check`
+# never loads Whoosh or Textual.
+COMMANDS = {
+    "show": "kbtui.cli.kb_commands:cmd_show",
+    "check": "kbtui.cli.kb_commands:cmd_check",
+    "search": "kbtui.cli.search_commands:cmd_search",
+    "index": "kbtui.cli.search_commands:cmd_index",
+    "export": "kbtui.cli.training_commands:cmd_export",
+    "present": "kbtui.cli.training_commands:cmd_present",
+}
 
 
 class UsageError(Exception):
@@ -50,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON")
 
     from kbtui.cli.search_commands import add_search_commands
+    from kbtui.cli.training_commands import add_training_commands
 
     add_search_commands(commands, _add_kb)
+    add_training_commands(commands, _add_kb)
     return parser
 
 
@@ -66,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kbtui.cli.launch import launch_app
 
             return launch_app(args.kb, args.open)
-        from kbtui.cli.kb_commands import COMMANDS
-
-        return COMMANDS[args.command](args)
+        module_name, function_name = COMMANDS[args.command].split(":")
+        command = getattr(importlib.import_module(module_name), function_name)
+        return int(command(args))
     except (KBLocationError, UsageError) as error:
         print(f"kbtui: {error}", file=sys.stderr)
         return 2

@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from kbtui.cli.output import say, say_json
 from kbtui.kb import KnowledgeBase, check, load_kb
 from kbtui.kb.model import Entry, type_label
+from kbtui.kb.trust import trust_line
 from kbtui.paths import resolve_kb
 
 
 def open_kb(args: argparse.Namespace) -> KnowledgeBase:
     return load_kb(resolve_kb(getattr(args, "kb", None)), render=False)
-
-
-def trust_line(entry: Entry) -> str:
-    """Grounding levels, RAW markers, verification, and whether the summary is missing."""
-    parts: list[str] = []
-    levels: dict[str, int] = {}
-    for source in entry.sources:
-        level = source.grounding or "ungraded"
-        levels[level] = levels.get(level, 0) + 1
-    if levels:
-        parts.append(
-            "sources: " + ", ".join(f"{count} {level}" for level, count in sorted(levels.items()))
-        )
-    raw = sum(1 for s in entry.sources if s.raw)
-    if raw:
-        parts.append(f"{raw} RAW")
-    if entry.verification:
-        parts.append(f"verified {entry.verification.date} by {entry.verification.by}")
-    else:
-        parts.append("not verified")
-    if entry.summary_missing:
-        parts.append("summary missing")
-    return " · ".join(parts)
 
 
 def entry_as_dict(kb: KnowledgeBase, entry: Entry) -> dict[str, Any]:
@@ -114,17 +91,3 @@ def cmd_check(args: argparse.Namespace) -> int:
         entries = "entry" if len(kb) == 1 else "entries"
         say(f"{len(kb)} {entries} checked, {len(problems) or 'no'} {noun}.")
     return 1 if problems else 0
-
-
-def _search_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    from kbtui.cli.search_commands import SEARCH_COMMANDS
-
-    return SEARCH_COMMANDS
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "show": cmd_show,
-    "check": cmd_check,
-    "search": lambda args: _search_commands()["search"](args),
-    "index": lambda args: _search_commands()["index"](args),
-}

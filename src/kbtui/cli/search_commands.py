@@ -97,9 +97,3 @@ def cmd_index(args: argparse.Namespace) -> int:
     where = "in memory" if kb_index.in_memory else str(kb_index.folder)
     say(f"{kb_index.kb_root.name}: {report.describe()}; {kb_index.doc_count()} entries ({where}).")
     return 0
-
-
-SEARCH_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "search": cmd_search,
-    "index": cmd_index,
-}

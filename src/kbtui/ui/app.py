@@ -28,10 +28,17 @@ class KBApp(App[None]):
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
     ]
 
-    def __init__(self, kb_root: Path, open_slug: str | None = None, save: bool = True) -> None:
+    def __init__(
+        self,
+        kb_root: Path,
+        open_slug: str | None = None,
+        save: bool = True,
+        present: str | None = None,
+    ) -> None:
         super().__init__()
         self.kb_root = kb_root
         self.open_slug = open_slug
+        self.present_slug = present
         self.persist = save
         self.state: State = load_state()
         self.kb_state: KBState = self.state.for_kb(kb_root)
@@ -42,6 +49,8 @@ class KBApp(App[None]):
     def on_mount(self) -> None:
         self.main_screen = MainScreen(self.kb_root, self.open_slug)
         self.push_screen(self.main_screen)
+        if self.present_slug:
+            self.present(self.present_slug)
         if self.state.notice:
             self.notify(self.state.notice, title="Saved state", severity="warning", timeout=10)
 
@@ -69,6 +78,12 @@ class KBApp(App[None]):
 
         if self.main_screen is not None:
             self.main_screen.post_message(OpenEntry(slug))
+
+    def present(self, path_slug: str) -> None:
+        from kbtui.ui.screens.presenter import PresenterScreen
+
+        kb = self.main_screen.kb if self.main_screen is not None else None
+        self.push_screen(PresenterScreen(self.kb_root, path_slug, kb))
 
     def action_help(self) -> None:
         from kbtui.ui.screens.help import HelpScreen

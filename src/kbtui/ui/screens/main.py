@@ -50,6 +50,7 @@ class MainScreen(Screen[None]):
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark.toggle"),
         Binding("B", "show_bookmarks", "Bookmarks", id="bookmark.list"),
         Binding("l", "toggle_list", "Show/hide list", show=False, id="layout.list"),
+        Binding("p", "present", "Present path", id="present.open"),
     ]
 
     def __init__(self, kb_root: Path, open_slug: str | None = None) -> None:
@@ -328,6 +329,8 @@ class MainScreen(Screen[None]):
             return True if self.history.can_forward else None
         if action == "toggle_bookmark":
             return True if self.query_one(Reader).entry is not None else None
+        if action == "present":
+            return True if any(e.type == "path" for e in self.listed.values()) else None
         return True
 
     def _update_nav(self) -> None:
@@ -389,6 +392,20 @@ class MainScreen(Screen[None]):
                 self.post_message(OpenEntry(slug))
 
         self.app.push_screen(BookmarksScreen(marks), opened)
+
+    def action_present(self) -> None:
+        entry = self.query_one(Reader).entry
+        if entry is not None and entry.type == "path":
+            self.app.present(entry.slug)  # type: ignore[attr-defined]
+            return
+        paths = sorted(slug for slug, listed in self.listed.items() if listed.type == "path")
+        if len(paths) == 1:
+            self.app.present(paths[0])  # type: ignore[attr-defined]
+        elif paths:
+            self.notify("Open a reading path (listed under Reading paths), then press p.",
+                        title="Present")
+        else:
+            self.notify("This KB has no reading paths yet: add one under paths/.", title="Present")
 
     def action_rebuild_index(self) -> None:
         self.index_ready = False

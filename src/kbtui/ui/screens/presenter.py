@@ -1,0 +1,241 @@
+"""The presenter: a reading path one step at a time, large, high contrast, no chrome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Digits, Markdown, Static
+
+from kbtui.kb import KnowledgeBase, load_kb
+from kbtui.kb.loader import EntryFile, read_entry
+from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
+from kbtui.ui.widgets.links import EntryLink
+from kbtui.ui.widgets.reader import _cite_links
+
+FOLLOWABLE = (LinkKind.RELATED, LinkKind.EXAMPLE, LinkKind.CITATION, LinkKind.INLINE)
+
+
+@dataclass
+class _Loaded(Message):
+    kb: KnowledgeBase
+    path: Entry | None
+    entries: dict[str, Entry]
+
+
+class PresenterScreen(Screen[None]):
+    """Space / → next, ← previous, Enter shows the body, Tab + Enter follow a link."""
+
+    BINDINGS = [
+        Binding("space", "next", "Next step", id="present.next"),
+        Binding("right", "next", "Next step", show=False, id="present.next-alt"),
+        Binding("left", "previous", "Previous step", id="present.previous"),
+        Binding("enter", "toggle_body", "Show/hide the body", id="present.body"),
+        Binding("backspace", "back_to_path", "Back to the path", id="present.back"),
+        Binding("home", "first", "First step", show=False, id="present.first"),
+        Binding("end", "last", "Last step", show=False, id="present.last"),
+        Binding("escape", "leave", "Leave the presenter", id="present.leave"),
+    ]
+
+    def __init__(self, kb_root: Path, path_slug: str, kb: KnowledgeBase | None = None) -> None:
+        super().__init__()
+        self.kb_root = kb_root
+        self.path_slug = path_slug
+        self.kb = kb
+        self.path: Entry | None = None
+        self.steps: list[Entry | None] = []
+        self.notes: list[str] = []
+        self.index = 0
+        self.detour: Entry | None = None
+        self.show_body = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="present"):
+            with Horizontal(id="present-head"):
+                yield Digits("", id="present-number")
+                with Vertical(id="present-head-text"):
+                    yield Static("", id="present-where")
+                    yield Static("", id="present-title")
+            yield Static("", id="present-summary")
+            yield Static("", id="present-note")
+            yield VerticalScroll(id="present-body")
+            yield Horizontal(id="present-links")
+            yield Static(
+                Text("Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave",
+                     style="dim"),
+                id="present-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#present-where", Static).update(Text("Loading the reading path…"))
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        kb = self.kb or load_kb(self.kb_root, render=False)
+        path = kb.entries.get(self.path_slug)
+        entries: dict[str, Entry] = {}
+        if path is not None:
+            for step in path.steps:
+                slug, _ = kb.resolver.resolve(step.target)
+                if slug and slug not in entries:
+                    entries[slug] = self._read(kb, slug)
+        self.post_message(_Loaded(kb, path, entries))
+
+    def _read(self, kb: KnowledgeBase, slug: str) -> Entry:
+        known = kb.entries[slug]
+        try:
+            return read_entry(self.kb_root, EntryFile(slug, known.path, 0, 0))
+        except OSError:
+            return known
+
+    @on(_Loaded)
+    async def loaded(self, message: _Loaded) -> None:
+        self.kb = message.kb
+        self.path = message.path
+        if self.path is None or not self.path.steps:
+            what = "does not exist" if self.path is None else "has no steps"
+            self.notify(f"The reading path {self.path_slug!r} {what}.", severity="error")
+            self.query_one("#present-where", Static).update(
+                Text(f"Nothing to present: {self.path_slug} {what}. Esc leaves.")
+            )
+            return
+        self.steps = []
+        self.notes = []
+        for step in self.path.steps:
+            slug, _ = self.kb.resolver.resolve(step.target)
+            self.steps.append(message.entries.get(slug) if slug else None)
+            self.notes.append(step.note)
+        await self._show()
+
+    # -- showing ----------------------------------------------------------------------
+
+    async def _show(self) -> None:
+        if self.path is None or not self.steps:
+            return
+        entry = self.detour or self.steps[self.index]
+        total = len(self.steps)
+        number = self.index + 1
+        self.query_one("#present-number", Digits).update(str(number))
+        where = Text()
+        where.append(self.path.title, style="bold")
+        where.append(f"   step {number} of {total}")
+        if self.detour is not None:
+            where.append("   · a detour: Backspace returns to the step", style="italic")
+        self.query_one("#present-where", Static).update(where)
+        note = self.notes[self.index] if self.detour is None else ""
+        if entry is None:
+            target = self.path.steps[self.index].target
+            self.query_one("#present-title", Static).update(Text(target, style="bold"))
+            self.query_one("#present-summary", Static).update(
+                Text("This step names an entry that is not in the KB (kbtui check lists it).")
+            )
+        else:
+            title = Text(entry.title, style="bold")
+            title.append(f"   {type_label(entry.type)}", style="dim")
+            self.query_one("#present-title", Static).update(title)
+            self.query_one("#present-summary", Static).update(
+                Text(entry.summary or "(This entry has no summary yet.)")
+            )
+        note_widget = self.query_one("#present-note", Static)
+        note_widget.update(Text.assemble(("Trainer's note  ", "bold"), note) if note else "")
+        note_widget.display = bool(note)
+        await self._fill_body(entry)
+        await self._fill_links(entry)
+
+    async def _fill_body(self, entry: Entry | None) -> None:
+        body = self.query_one("#present-body", VerticalScroll)
+        await body.remove_children()
+        body.display = self.show_body and entry is not None
+        if entry is None or not self.show_body:
+            return
+        widgets = []
+        for section in entry.sections:
+            if section.key in (SectionKey.SUMMARY, SectionKey.SOURCES, SectionKey.RELATED,
+                               SectionKey.WORKED_EXAMPLES):
+                continue
+            widgets.append(Markdown(f"## {section.name or 'Notes'}\n\n"
+                                    + _cite_links(section.markdown), open_links=False))
+        await body.mount_all(widgets)
+        body.scroll_home(animate=False)
+
+    async def _fill_links(self, entry: Entry | None) -> None:
+        row = self.query_one("#present-links", Horizontal)
+        await row.remove_children()
+        if entry is None or self.kb is None:
+            return
+        seen: set[str] = set()
+        links = []
+        for resolved in self.kb.links_of(entry.slug):
+            slug = resolved.resolved
+            if slug and slug not in seen and resolved.link.kind in FOLLOWABLE:
+                seen.add(slug)
+                links.append(EntryLink(resolved.link.target, slug, self.kb.entries[slug].title))
+        await row.mount_all(links[:12])
+
+    # -- actions --------------------------------------------------------------------------
+
+    async def _go(self, index: int) -> None:
+        if not self.steps:
+            return
+        self.index = max(0, min(len(self.steps) - 1, index))
+        self.detour = None
+        self.show_body = False
+        self.set_focus(None)
+        await self._show()
+
+    async def action_next(self) -> None:
+        if self.index + 1 < len(self.steps) or self.detour is not None:
+            await self._go(self.index + (0 if self.detour is not None else 1))
+        else:
+            self.notify("That was the last step.", timeout=2)
+
+    async def action_previous(self) -> None:
+        await self._go(self.index - 1)
+
+    async def action_first(self) -> None:
+        await self._go(0)
+
+    async def action_last(self) -> None:
+        await self._go(len(self.steps) - 1)
+
+    async def action_toggle_body(self) -> None:
+        self.show_body = not self.show_body
+        await self._fill_body(self.detour or (self.steps[self.index] if self.steps else None))
+
+    async def action_back_to_path(self) -> None:
+        if self.detour is not None:
+            await self._go(self.index)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
+
+    @on(EntryLink.Followed)
+    async def follow(self, message: EntryLink.Followed) -> None:
+        message.stop()
+        if message.slug is None or self.kb is None:
+            return
+        self.detour = self._read(self.kb, message.slug)
+        self.show_body = False
+        self.set_focus(None)
+        await self._show()
+
+    @on(Markdown.LinkClicked)
+    async def markdown_link(self, message: Markdown.LinkClicked) -> None:
+        message.stop()
+        if self.kb is None:
+            return
+        target = message.href.removeprefix("cite:")
+        slug, _ = self.kb.resolver.resolve(target)
+        if slug is None:
+            self.notify(f"{target!r} is not an entry in this KB.", severity="warning")
+            return
+        self.detour = self._read(self.kb, slug)
+        await self._show()
