@@ -76,8 +76,9 @@ def handout_for_entry(kb: KnowledgeBase, slug: str) -> Handout:
         near = kb.closest(slug)
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
         raise ExportError(f"No entry {slug!r} in this KB.{hint}")
-    return Handout(entry.title, entry.summary or "", (HandoutItem(entry),),
-                   _cited_sources(kb, [entry]))
+    return Handout(
+        entry.title, entry.summary or "", (HandoutItem(entry),), _cited_sources(kb, [entry])
+    )
 
 
 def find_path(kb: KnowledgeBase, name: str) -> Entry:
@@ -103,8 +104,9 @@ def handout_for_path(kb: KnowledgeBase, name: str) -> Handout:
         items.append(HandoutItem(kb.entries[slug], step.number, step.note))
     if not items:
         raise ExportError(f"The reading path {path.slug} has no steps to export.")
-    return Handout(path.title, path.intro, tuple(items),
-                   _cited_sources(kb, [i.entry for i in items]))
+    return Handout(
+        path.title, path.intro, tuple(items), _cited_sources(kb, [i.entry for i in items])
+    )
 
 
 def _with_citation_links(markdown: str) -> str:
@@ -115,7 +117,7 @@ def _with_citation_links(markdown: str) -> str:
     return _CITATION.sub(replace, markdown)
 
 
-class _HandoutRenderer(mistune.HTMLRenderer):  # type: ignore[misc]
+class _HandoutRenderer(mistune.HTMLRenderer):
     """Entry Markdown to HTML: KB links become anchors or text; nothing external loads."""
 
     def __init__(self, kb: KnowledgeBase, included: set[str]) -> None:
@@ -149,24 +151,31 @@ def _html_links(kb: KnowledgeBase, entry: Entry, section: str, included: set[str
         if slug in included:
             rows.append(f'<li><a href="#{anchor(slug)}">{label}</a>{detail}</li>')
         elif slug:
-            rows.append(f'<li>{label} <span class="detail">(in the KB as {html.escape(slug)})'
-                        f"</span>{detail}</li>")
+            rows.append(
+                f'<li>{label} <span class="detail">(in the KB as {html.escape(slug)})'
+                f"</span>{detail}</li>"
+            )
         else:
             rows.append(f'<li>{label} <span class="detail">(not in this KB)</span></li>')
     return "<ul>" + "".join(rows) + "</ul>" if rows else ""
 
 
-def _html_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str],
-                render: Any) -> str:
+def _html_entry(
+    kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str], render: Any
+) -> str:
     entry = item.entry if isinstance(item, HandoutItem) else item
     parts = [f'<section class="entry" id="{anchor(entry.slug)}">']
     step = f"Step {item.step}: " if isinstance(item, HandoutItem) and item.step else ""
     parts.append(f"<h2>{html.escape(step + entry.title)}</h2>")
-    parts.append(f'<p class="meta">{html.escape(type_label(entry.type))} · '
-                 f"{html.escape(trust_line(entry))}</p>")
+    parts.append(
+        f'<p class="meta">{html.escape(type_label(entry.type))} · '
+        f"{html.escape(trust_line(entry))}</p>"
+    )
     if isinstance(item, HandoutItem) and item.note:
-        parts.append(f'<aside class="note"><strong>Trainer\'s note:</strong> '
-                     f"{html.escape(item.note)}</aside>")
+        parts.append(
+            f'<aside class="note"><strong>Trainer\'s note:</strong> '
+            f"{html.escape(item.note)}</aside>"
+        )
     for section in entry.sections:
         parts.append(f"<h3>{html.escape(section.name or 'Notes')}</h3>")
         if section.key in LINK_SECTIONS:
@@ -174,8 +183,9 @@ def _html_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]
             parts.append(links or render(section.markdown))
             if section.key is SectionKey.SOURCES and entry.verification:
                 v = entry.verification
-                parts.append(f'<p class="detail">Verified {html.escape(v.date)} by '
-                             f"{html.escape(v.by)}</p>")
+                parts.append(
+                    f'<p class="detail">Verified {html.escape(v.date)} by {html.escape(v.by)}</p>'
+                )
         else:
             parts.append(render(_with_citation_links(section.markdown)))
     parts.append("</section>")
@@ -207,10 +217,11 @@ def render_html(kb: KnowledgeBase, handout: Handout) -> str:
     body = [f"<h1>{html.escape(handout.title)}</h1>"]
     if handout.intro:
         body.append(f'<p class="intro">{html.escape(handout.intro)}</p>')
-    body.append('<nav><h2>Contents</h2><ol>')
+    body.append("<nav><h2>Contents</h2><ol>")
     for item in handout.items:
-        body.append(f'<li><a href="#{anchor(item.entry.slug)}">'
-                    f"{html.escape(item.entry.title)}</a></li>")
+        body.append(
+            f'<li><a href="#{anchor(item.entry.slug)}">{html.escape(item.entry.title)}</a></li>'
+        )
     if handout.appendix:
         body.append('<li><a href="#sources">Sources</a></li>')
     body.append("</ol></nav>")
@@ -223,7 +234,7 @@ def render_html(kb: KnowledgeBase, handout: Handout) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(handout.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        "<body>\n" + "\n".join(body) + "\n<footer class=\"detail\">Made with kbtui from the KB "
+        "<body>\n" + "\n".join(body) + '\n<footer class="detail">Made with kbtui from the KB '
         f"{html.escape(kb.name)}.</footer>\n</body>\n</html>\n"
     )
 

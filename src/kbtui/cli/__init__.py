@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -10,7 +11,6 @@ from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.paths import KBLocationError
-
 
 # Each command's module is imported only when that command runs, so `kbtui check`
 # never loads Whoosh or Textual.
@@ -72,10 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
+    with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
-    except (AttributeError, ValueError):
-        pass
     try:
         if args.command is None:
             from kbtui.cli.launch import launch_app

@@ -81,7 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         say_json(
             {
                 "entries": len(kb),
-                "problems": [{"slug": p.slug, "kind": p.kind, "detail": p.detail} for p in problems],
+                "problems": [
+                    {"slug": p.slug, "kind": p.kind, "detail": p.detail} for p in problems
+                ],
             }
         )
     else:

@@ -17,10 +17,13 @@ def add_training_commands(commands: Any, add_kb: Callable[..., None]) -> None:
     )
     export.add_argument("slug", metavar="SLUG", nargs="?", help="the entry to export")
     export.add_argument("--path", metavar="NAME", help="export this reading path instead")
-    export.add_argument("--format", choices=("html", "md"), default="html",
-                        help="html (for print, the default) or md")
-    export.add_argument("-o", "--output", metavar="FILE", required=True,
-                        help="the file to write")
+    export.add_argument(
+        "--format",
+        choices=("html", "md"),
+        default="html",
+        help="html (for print, the default) or md",
+    )
+    export.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     add_kb(export, argparse.SUPPRESS)
 

@@ -25,37 +25,156 @@ from whoosh.support.charset import accent_map
 
 # Words spelled -ise that are not -ize variants: left alone.
 _ISE_WORDS = frozenset(
-    """advertise advise anise apprise arise bruise chastise chemise circumcise clockwise
-    comprise compromise concise cruise demise despise devise disguise enterprise excise
-    exercise expertise franchise guise improvise incise likewise merchandise mortise
-    noise otherwise paradise poise porpoise praise precise premise promise raise reprise
-    revise rise supervise surmise surprise televise tortoise treatise turquoise vise
-    wise""".split()
+    [
+        "advertise",
+        "advise",
+        "anise",
+        "apprise",
+        "arise",
+        "bruise",
+        "chastise",
+        "chemise",
+        "circumcise",
+        "clockwise",
+        "comprise",
+        "compromise",
+        "concise",
+        "cruise",
+        "demise",
+        "despise",
+        "devise",
+        "disguise",
+        "enterprise",
+        "excise",
+        "exercise",
+        "expertise",
+        "franchise",
+        "guise",
+        "improvise",
+        "incise",
+        "likewise",
+        "merchandise",
+        "mortise",
+        "noise",
+        "otherwise",
+        "paradise",
+        "poise",
+        "porpoise",
+        "praise",
+        "precise",
+        "premise",
+        "promise",
+        "raise",
+        "reprise",
+        "revise",
+        "rise",
+        "supervise",
+        "surmise",
+        "surprise",
+        "televise",
+        "tortoise",
+        "treatise",
+        "turquoise",
+        "vise",
+        "wise",
+    ]
 )
 _ISE = re.compile(r"^(\w{2,})is(e|es|ed|ing|er|ers|ation|ations|ational)$")
-_OUR_STEMS = (
-    "armour behaviour candour clamour colour demeanour endeavour favour flavour glamour "
-    "harbour honour humour labour neighbour odour parlour rancour rigour rumour saviour "
-    "savour splendour tumour valour vapour vigour"
-).split()
+_OUR_STEMS = [
+    "armour",
+    "behaviour",
+    "candour",
+    "clamour",
+    "colour",
+    "demeanour",
+    "endeavour",
+    "favour",
+    "flavour",
+    "glamour",
+    "harbour",
+    "honour",
+    "humour",
+    "labour",
+    "neighbour",
+    "odour",
+    "parlour",
+    "rancour",
+    "rigour",
+    "rumour",
+    "saviour",
+    "savour",
+    "splendour",
+    "tumour",
+    "valour",
+    "vapour",
+    "vigour",
+]
 _OUR = re.compile(r"^(" + "|".join(s[:-3] for s in _OUR_STEMS) + r")our(\w*)$")
-_RE_WORDS = {"centre": "center", "theatre": "theater", "metre": "meter", "fibre": "fiber",
-             "litre": "liter", "calibre": "caliber", "spectre": "specter", "sombre": "somber"}
+_RE_WORDS = {
+    "centre": "center",
+    "theatre": "theater",
+    "metre": "meter",
+    "fibre": "fiber",
+    "litre": "liter",
+    "calibre": "caliber",
+    "spectre": "specter",
+    "sombre": "somber",
+}
 _RE = re.compile(r"^(" + "|".join(w[:-2] for w in _RE_WORDS) + r")re(s|d)?$")
 _LL_STEMS = frozenset(
-    "cancel channel counsel dial duel equal fuel jewel label level marshal marvel model "
-    "pencil quarrel rival shovel signal total travel tunnel".split()
+    [
+        "cancel",
+        "channel",
+        "counsel",
+        "dial",
+        "duel",
+        "equal",
+        "fuel",
+        "jewel",
+        "label",
+        "level",
+        "marshal",
+        "marvel",
+        "model",
+        "pencil",
+        "quarrel",
+        "rival",
+        "shovel",
+        "signal",
+        "total",
+        "travel",
+        "tunnel",
+    ]
 )
 _LL = re.compile(r"^(\w+?l)l(ed|ing|er|ers)$")
 _WHOLE = {
-    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
-    "programme": "program", "programmes": "programs", "analyse": "analyze",
-    "analysed": "analyzed", "analysing": "analyzing", "paralyse": "paralyze",
-    "catalogue": "catalog", "catalogues": "catalogs", "judgement": "judgment",
-    "judgements": "judgments", "ageing": "aging", "enrol": "enroll", "enrolment": "enrollment",
-    "fulfil": "fulfill", "fulfilment": "fulfillment", "grey": "gray", "cheque": "check",
-    "mould": "mold", "plough": "plow", "sceptical": "skeptical", "practise": "practice",
-    "practised": "practiced", "practising": "practicing",
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "programme": "program",
+    "programmes": "programs",
+    "analyse": "analyze",
+    "analysed": "analyzed",
+    "analysing": "analyzing",
+    "paralyse": "paralyze",
+    "catalogue": "catalog",
+    "catalogues": "catalogs",
+    "judgement": "judgment",
+    "judgements": "judgments",
+    "ageing": "aging",
+    "enrol": "enroll",
+    "enrolment": "enrollment",
+    "fulfil": "fulfill",
+    "fulfilment": "fulfillment",
+    "grey": "gray",
+    "cheque": "check",
+    "mould": "mold",
+    "plough": "plow",
+    "sceptical": "skeptical",
+    "practise": "practice",
+    "practised": "practiced",
+    "practising": "practicing",
 }
 
 

@@ -171,7 +171,11 @@ def parse(
         for part_index, part in enumerate(re.findall(r"\w+", raw)):
             is_last = last and part_index == len(re.findall(r"\w+", raw)) - 1 and not fuzzy
             built = _word_query(
-                part, prefix=is_last, fuzzy=fuzzy, marks=marks, expand=expand,
+                part,
+                prefix=is_last,
+                fuzzy=fuzzy,
+                marks=marks,
+                expand=expand,
                 fuzzy_words=fuzzy_words,
             )
             if built is not None and len(words) < MAX_WORDS:
@@ -232,8 +236,10 @@ def top_completions(searcher: Searcher) -> Expander:
 def vocabulary_of(searcher: Searcher) -> Vocabulary:
     reader = searcher.reader()
     return Vocabulary(
-        (term.decode("utf-8") if isinstance(term, bytes) else str(term)
-         for term in reader.field_terms("words")),
+        (
+            term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            for term in reader.field_terms("words")
+        ),
         lambda word: int(reader.doc_frequency("words", word)),
     )
 

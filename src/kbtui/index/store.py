@@ -30,8 +30,8 @@ from whoosh.index import Index, LockError
 
 from kbtui import paths
 from kbtui.index.query import SearchResult, run, vocabulary_of
-from kbtui.index.spelling import Vocabulary
 from kbtui.index.schema import SCHEMA_VERSION, build_schema, document_for
+from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
 
@@ -73,9 +73,7 @@ class SyncReport:
         if self.rebuilt:
             what = f"rebuilt the index ({self.added} entries)"
         elif self.changed:
-            what = (
-                f"{self.added} added, {self.updated} updated, {self.removed} removed"
-            )
+            what = f"{self.added} added, {self.updated} updated, {self.removed} removed"
         else:
             what = "index already up to date"
         return f"{what} in {self.seconds * 1000:.0f} ms"
@@ -172,7 +170,7 @@ class KBIndex:
                     searcher.stored_fields(count - 1)
                 if any(len(row) < 6 for row in manifest.files.values()):
                     raise ValueError("the manifest has no listing")
-        except Exception:  # noqa: BLE001 - any failure to read the index means rebuild it
+        except Exception:
             self.notices.append("The search index was damaged and has been rebuilt.")
             return False
         self._ix, self._manifest = ix, manifest
@@ -227,8 +225,10 @@ class KBIndex:
                 self.notices.append(
                     "Another kbtui is updating this KB's index; searching the index as it is."
                 )
-                return SyncReport(seconds=time.perf_counter() - started,
-                                  notices=tuple(self.notices[notices_before:]))
+                return SyncReport(
+                    seconds=time.perf_counter() - started,
+                    notices=tuple(self.notices[notices_before:]),
+                )
             fresh: dict[str, list[Any]] = {}
             try:
                 for done, file in enumerate(changed, 1):
@@ -244,9 +244,7 @@ class KBIndex:
                 writer.cancel()
                 raise
             self._drop_searcher()
-            new_manifest = _Manifest(
-                {slug: fresh.get(slug) or old[slug] for slug in current}
-            )
+            new_manifest = _Manifest({slug: fresh.get(slug) or old[slug] for slug in current})
             self._write_manifest(new_manifest)
             self._manifest = new_manifest
         return SyncReport(

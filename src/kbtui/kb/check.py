@@ -61,9 +61,7 @@ def check(kb: KnowledgeBase) -> list[Problem]:
             elif resolved.missing:
                 where = link.section
                 if link.kind is LinkKind.STEP:
-                    number = next(
-                        (s.number for s in entry.steps if s.target == link.target), 0
-                    )
+                    number = next((s.number for s in entry.steps if s.target == link.target), 0)
                     where = f"step {number}"
                 problems.append(
                     Problem(slug, "broken-link", f"{where}: {link.target!r} is not in this KB")

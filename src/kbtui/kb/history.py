@@ -48,8 +48,11 @@ class History:
         return self.current
 
     def to_dict(self) -> dict[str, object]:
-        return {"back": list(self.back_stack), "current": self.current,
-                "forward": list(self.forward_stack)}
+        return {
+            "back": list(self.back_stack),
+            "current": self.current,
+            "forward": list(self.forward_stack),
+        }
 
     @classmethod
     def from_dict(cls, data: object) -> History:
@@ -62,5 +65,8 @@ class History:
             return [v for v in value if isinstance(v, str)][-MAX_HISTORY:]
 
         current = data.get("current")
-        return cls(slugs(data.get("back")), current if isinstance(current, str) else None,
-                   slugs(data.get("forward")))
+        return cls(
+            slugs(data.get("back")),
+            current if isinstance(current, str) else None,
+            slugs(data.get("forward")),
+        )

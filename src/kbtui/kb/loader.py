@@ -82,7 +82,9 @@ def scan(root: Path) -> Scan:
             if is_link and os.path.isdir(item.path):
                 if not _inside(root, Path(item.path)):
                     problems.append(
-                        Problem(rel, "outside-link", "folder is a symlink that leads outside the KB")
+                        Problem(
+                            rel, "outside-link", "folder is a symlink that leads outside the KB"
+                        )
                     )
                 continue  # linked folders inside the KB would be read twice
             lower = name.lower()

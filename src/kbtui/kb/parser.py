@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import mistune
 from mistune.renderers.markdown import MarkdownRenderer
@@ -98,9 +98,7 @@ def plain_text(tokens: Iterable[Token]) -> str:
         kind = token.get("type")
         if kind in ("text", "codespan", "inline_html"):
             parts.append(str(token.get("raw", "")))
-        elif kind == "softbreak":
-            parts.append("\n")
-        elif kind == "linebreak":
+        elif kind == "softbreak" or kind == "linebreak":
             parts.append("\n")
         elif kind == "block_code":
             parts.append(str(token.get("raw", "")).rstrip("\n") + "\n")
@@ -183,7 +181,7 @@ class _SectionBuilder:
 def _render(tokens: list[Token], state: Any) -> str:
     try:
         return str(MarkdownRenderer()(tokens, state)).strip("\n")
-    except Exception:  # noqa: BLE001 - renderer gaps must not lose the text
+    except Exception:
         return plain_text(tokens).strip("\n")
 
 
@@ -200,7 +198,8 @@ def parse_entry(
     checking and indexing, and a third faster than rendering Markdown back out.
     """
     source = _mark_bare_headings(text.replace("\r\n", "\n").replace("\r", "\n"))
-    tokens, state = _markdown.parse(source)
+    parsed, state = _markdown.parse(source)
+    tokens = cast(list[Token], parsed)
 
     title: str | None = None
     builders: list[_SectionBuilder] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import mistune
 
@@ -64,13 +64,16 @@ def _step(number: int, item: dict[str, Any]) -> PathStep | None:
         return None
     more = plain_text(own[1:]) if len(own) > 1 else ""
     nested = plain_text([c for c in item.get("children", []) if c.get("type") == "list"])
-    note = "\n".join(part.strip() for part in (_NOTE_LEAD.sub("", rest), more, nested) if part.strip())
+    note = "\n".join(
+        part.strip() for part in (_NOTE_LEAD.sub("", rest), more, nested) if part.strip()
+    )
     return PathStep(number, target, note)
 
 
 def parse_path(text: str, slug: str, title: str) -> ReadingPath:
     """The steps of a reading path (``title`` comes from the entry parser)."""
-    tokens, _state = _markdown.parse(text)
+    parsed, _state = _markdown.parse(text)
+    tokens = cast(list[dict[str, Any]], parsed)
     intro: list[str] = []
     steps: list[PathStep] = []
     for token in tokens:

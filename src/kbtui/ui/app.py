@@ -93,8 +93,12 @@ class KBApp(App[None]):
         if isinstance(self.screen, HelpScreen) or self.main_screen is None:
             return
         main = self.main_screen
-        groups = [("Everywhere", self), ("Main screen", main),
-                  ("Entry list", main.query_one(EntryList)), ("Reader", main.query_one(Reader))]
+        groups = [
+            ("Everywhere", self),
+            ("Main screen", main),
+            ("Entry list", main.query_one(EntryList)),
+            ("Reader", main.query_one(Reader)),
+        ]
         links = main.query_one(Reader).links()
         if links:
             groups.append(("A link in the reader", links[0]))

@@ -21,16 +21,22 @@ class EntryCommands(Provider):
         main = self.app.main_screen  # type: ignore[attr-defined]
         for slug in list(self.app.kb_state.bookmarks)[:10]:  # type: ignore[attr-defined]
             title = main.listed[slug].title if main and slug in main.listed else slug
-            yield DiscoveryHit(Text(f"Open bookmark: {title}"), partial(self._open, slug),
-                               help=Text(slug))
+            yield DiscoveryHit(
+                Text(f"Open bookmark: {title}"), partial(self._open, slug), help=slug
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for slug, title in self._entries():
             score = max(matcher.match(title), matcher.match(slug) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._open, slug),
-                          text=title, help=Text(slug))
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self._open, slug),
+                    text=title,
+                    help=slug,
+                )
 
     def _open(self, slug: str) -> None:
         self.app.open_entry(slug)  # type: ignore[attr-defined]
@@ -58,5 +64,6 @@ class AppCommands(Provider):
         for name, method, help_text in self.COMMANDS:
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._command, method),
-                          help=help_text)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._command, method), help=help_text
+                )

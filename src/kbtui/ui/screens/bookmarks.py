@@ -26,13 +26,16 @@ class BookmarksScreen(ModalScreen[str | None]):
             yield Static(Text("Bookmarks", style="bold"), id="bookmarks-title")
             if self.marks:
                 yield OptionList(
-                    *[Option(Text.assemble((title, "bold"), (f"  {slug}", "dim")), id=slug)
-                      for slug, title in self.marks],
+                    *[
+                        Option(Text.assemble((title, "bold"), (f"  {slug}", "dim")), id=slug)
+                        for slug, title in self.marks
+                    ],
                     id="bookmarks-list",
                 )
             else:
-                yield Static(Text("No bookmarks yet: press b while reading an entry."),
-                             id="bookmarks-empty")
+                yield Static(
+                    Text("No bookmarks yet: press b while reading an entry."), id="bookmarks-empty"
+                )
             yield Static(Text("Enter opens · d removes · Esc closes", style="dim"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

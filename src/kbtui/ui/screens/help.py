@@ -15,7 +15,7 @@ from textual.widgets import Static
 def binding_rows(app_node: DOMNode, node: DOMNode) -> list[tuple[str, str, bool]]:
     """(keys, description, enabled now) for every described binding of ``node``."""
     rows: dict[str, tuple[list[str], bool]] = {}
-    for _key, binding in node._bindings:  # noqa: SLF001 - the live bindings, remaps included
+    for _key, binding in node._bindings:
         if not binding.description:
             continue
         keys, enabled = rows.get(binding.description, ([], True))
@@ -24,11 +24,12 @@ def binding_rows(app_node: DOMNode, node: DOMNode) -> list[tuple[str, str, bool]
             keys.append(display)
         try:
             allowed = node.check_action(binding.action, ())
-        except Exception:  # noqa: BLE001 - a check that needs state it lacks: show as enabled
+        except Exception:
             allowed = True
         rows[binding.description] = (keys, enabled and allowed is True)
-    return [(" / ".join(keys), description, enabled)
-            for description, (keys, enabled) in rows.items()]
+    return [
+        (" / ".join(keys), description, enabled) for description, (keys, enabled) in rows.items()
+    ]
 
 
 class HelpScreen(ModalScreen[None]):

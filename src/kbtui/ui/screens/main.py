@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -35,12 +36,17 @@ from kbtui.ui.widgets.links import EntryLink
 from kbtui.ui.widgets.nav import NavBar
 from kbtui.ui.widgets.reader import LinkContext, Reader
 
+if TYPE_CHECKING:
+    from kbtui.ui.app import KBApp
+
 SEARCH_DEBOUNCE = 0.06
 NARROW_WIDTH = 90
 SEARCH_LIMIT = 50
 
 
 class MainScreen(Screen[None]):
+    """Search and entry list on the left, the reader on the right."""
+
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
         Binding("escape", "escape", "Back to list", show=False, id="search.leave"),
@@ -61,7 +67,7 @@ class MainScreen(Screen[None]):
         self.listed: dict[str, ListedEntry] = {}
         self.kb: KnowledgeBase | None = None
         self.resolver = Resolver(())
-        self.index_ready = False
+        self.search_ready = False
         self.started = False
         self._search_timer: Timer | None = None
         self._last_query = ""
@@ -82,8 +88,12 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     @property
+    def kbapp(self) -> KBApp:
+        return cast("KBApp", self.app)
+
+    @property
     def history(self) -> History:
-        return self.app.kb_state.history  # type: ignore[attr-defined, no-any-return]
+        return self.kbapp.kb_state.history
 
     def on_mount(self) -> None:
         self.query_one(Reader).mount_all(self.query_one(Reader).compose_placeholder())
@@ -100,19 +110,20 @@ class MainScreen(Screen[None]):
 
     # -- workers -------------------------------------------------------------------
 
+    def _report_progress(self, done: int, total: int) -> None:
+        self.post_message(IndexProgress(done, total))
+
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _index_worker(self) -> None:
         try:
             if self.kb_index.open():
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
-            report = self.kb_index.sync(
-                progress=lambda done, total: self.post_message(IndexProgress(done, total))
-            )
+            report = self.kb_index.sync(progress=self._report_progress)
             if report.changed or not self.listed:
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
             self.post_message(IndexReady(report))
             self.kb_index.warm_up()
-        except Exception as error:  # noqa: BLE001 - reported on screen; the app stays up
+        except Exception as error:
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
 
     @work(thread=True, exclusive=True, group="graph", exit_on_error=False)
@@ -150,7 +161,7 @@ class MainScreen(Screen[None]):
         count = len(self.listed)
         self.app.sub_title = f"{self.kb_root.name} · {count} entr{'y' if count == 1 else 'ies'}"
         if not self.query_one("#search", Input).value.strip():
-            self.query_one(EntryList).show_groups(message.entries, self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
+            self._show_groups()
         if not self.started:
             self.started = True
             first = self.open_slug or self.history.current
@@ -165,7 +176,7 @@ class MainScreen(Screen[None]):
 
     @on(IndexReady)
     def index_ready(self, message: IndexReady) -> None:
-        self.index_ready = True
+        self.search_ready = True
         self.query_one("#index-progress", ProgressBar).display = False
         count = len(self.listed)
         where = " (in memory)" if self.kb_index.in_memory else ""
@@ -179,8 +190,12 @@ class MainScreen(Screen[None]):
     def index_failed(self, message: IndexFailed) -> None:
         self.query_one("#index-progress", ProgressBar).display = False
         self._status("Search is unavailable; browsing still works.")
-        self.notify(f"The search index could not be opened: {message.reason}",
-                    title="Search index", severity="error", timeout=12)
+        self.notify(
+            f"The search index could not be opened: {message.reason}",
+            title="Search index",
+            severity="error",
+            timeout=12,
+        )
 
     @on(KBLoaded)
     async def kb_loaded(self, message: KBLoaded) -> None:
@@ -189,15 +204,28 @@ class MainScreen(Screen[None]):
         if not self.listed:  # no index: list the entries from the parsed KB
             from kbtui.index.store import ListedEntry as Listed
 
-            self.post_message(EntriesListed([
-                Listed(e.slug, e.title, e.type,
-                       ("summary-missing",) if e.summary_missing else (), e.path)
-                for e in message.kb.entries.values()
-            ]))
+            self.post_message(
+                EntriesListed(
+                    [
+                        Listed(
+                            e.slug,
+                            e.title,
+                            e.type,
+                            ("summary-missing",) if e.summary_missing else (),
+                            e.path,
+                        )
+                        for e in message.kb.entries.values()
+                    ]
+                )
+            )
         reader = self.query_one(Reader)
         if reader.entry is not None:
             focused = self.focused
-            link_index = reader.links().index(focused) if isinstance(focused, EntryLink) and focused in reader.links() else None
+            link_index = (
+                reader.links().index(focused)
+                if isinstance(focused, EntryLink) and focused in reader.links()
+                else None
+            )
             await reader.show_entry(reader.entry, self._link_context())
             if link_index is not None and link_index < len(reader.links()):
                 reader.links()[link_index].focus()
@@ -242,7 +270,7 @@ class MainScreen(Screen[None]):
         if isinstance(self.focused, EntryLink) or self.focused is None:
             (links[0] if links else self.query_one(Reader)).focus()
         self._update_nav()
-        self.app.save_state()  # type: ignore[attr-defined]
+        self.kbapp.save_state()
 
     @on(EntryMissing)
     def entry_missing(self, message: EntryMissing) -> None:
@@ -253,8 +281,11 @@ class MainScreen(Screen[None]):
     @on(EntryLink.Followed)
     def follow_link(self, message: EntryLink.Followed) -> None:
         if message.slug is None:
-            self.notify(f"{message.target!r} is not an entry in this KB.", title="Missing link",
-                        severity="warning")
+            self.notify(
+                f"{message.target!r} is not an entry in this KB.",
+                title="Missing link",
+                severity="warning",
+            )
             return
         self.post_message(OpenEntry(message.slug))
 
@@ -262,16 +293,19 @@ class MainScreen(Screen[None]):
     def markdown_link(self, message: Markdown.LinkClicked) -> None:
         message.stop()
         href = message.href
-        target = href[len("cite:"):] if href.startswith("cite:") else href
+        target = href[len("cite:") :] if href.startswith("cite:") else href
         slug, outside = self.resolver.resolve(target)
         if slug is not None:
             self.post_message(OpenEntry(slug))
         elif outside:
-            self.notify(f"{href!r} is outside the KB; kbtui works offline and opens only KB entries.",
-                        severity="warning")
+            self.notify(
+                f"{href!r} is outside the KB; kbtui works offline and opens only KB entries.",
+                severity="warning",
+            )
         else:
-            self.notify(f"{target!r} is not an entry in this KB.", title="Missing link",
-                        severity="warning")
+            self.notify(
+                f"{target!r} is not an entry in this KB.", title="Missing link", severity="warning"
+            )
 
     # -- entry list and search ----------------------------------------------------------
 
@@ -299,15 +333,20 @@ class MainScreen(Screen[None]):
         else:
             entries.focus()
 
+    def _show_groups(self) -> None:
+        self.query_one(EntryList).show_groups(self.listed.values(), self.kbapp.kb_state.bookmarks)
+
     def _run_search(self) -> None:
         text = self.query_one("#search", Input).value
         self._last_query = text
         if not text.strip():
             self.workers.cancel_group(self, "search")
-            self.query_one(EntryList).show_groups(self.listed.values(), self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
+            self.query_one(EntryList).show_groups(
+                self.listed.values(), self.kbapp.kb_state.bookmarks
+            )
             self._status(f"{len(self.listed)} entries")
             return
-        if not self.index_ready:
+        if not self.search_ready:
             self._status("Search starts when the index is ready…")
             return
         self._search_worker(text)
@@ -335,9 +374,10 @@ class MainScreen(Screen[None]):
 
     def _update_nav(self) -> None:
         entry = self.query_one(Reader).entry
-        bookmarked = None if entry is None else entry.slug in self.app.kb_state.bookmarks  # type: ignore[attr-defined]
-        self.query_one(NavBar).update_state(self.history.can_back, self.history.can_forward,
-                                            bookmarked)
+        bookmarked = None if entry is None else entry.slug in self.kbapp.kb_state.bookmarks
+        self.query_one(NavBar).update_state(
+            self.history.can_back, self.history.can_forward, bookmarked
+        )
         self.refresh_bindings()
 
     def action_focus_search(self) -> None:
@@ -356,7 +396,9 @@ class MainScreen(Screen[None]):
             entries.focus()
 
     def action_toggle_list(self) -> None:
-        self.toggle_class("-reading") if self.has_class("-narrow") else self.toggle_class("-no-list")
+        self.toggle_class("-reading") if self.has_class("-narrow") else self.toggle_class(
+            "-no-list"
+        )
 
     def action_back(self) -> None:
         slug = self.history.back()
@@ -374,18 +416,22 @@ class MainScreen(Screen[None]):
         entry = self.query_one(Reader).entry
         if entry is None:
             return
-        now = self.app.kb_state.toggle_bookmark(entry.slug)  # type: ignore[attr-defined]
+        now = self.kbapp.kb_state.toggle_bookmark(entry.slug)
         self.notify(f"{'Bookmarked' if now else 'Removed bookmark:'} {entry.title}", timeout=3)
         self._update_nav()
         if not self.query_one("#search", Input).value.strip():
-            self.query_one(EntryList).show_groups(self.listed.values(), self.app.kb_state.bookmarks)  # type: ignore[attr-defined]
-        self.app.save_state()  # type: ignore[attr-defined]
+            self.query_one(EntryList).show_groups(
+                self.listed.values(), self.kbapp.kb_state.bookmarks
+            )
+        self.kbapp.save_state()
 
     def action_show_bookmarks(self) -> None:
         from kbtui.ui.screens.bookmarks import BookmarksScreen
 
-        marks = [(slug, self._link_context().title_of(slug) or slug)
-                 for slug in self.app.kb_state.bookmarks]  # type: ignore[attr-defined]
+        marks = [
+            (slug, self._link_context().title_of(slug) or slug)
+            for slug in self.kbapp.kb_state.bookmarks
+        ]
 
         def opened(slug: str | None) -> None:
             if slug:
@@ -396,19 +442,20 @@ class MainScreen(Screen[None]):
     def action_present(self) -> None:
         entry = self.query_one(Reader).entry
         if entry is not None and entry.type == "path":
-            self.app.present(entry.slug)  # type: ignore[attr-defined]
+            self.kbapp.present(entry.slug)
             return
         paths = sorted(slug for slug, listed in self.listed.items() if listed.type == "path")
         if len(paths) == 1:
-            self.app.present(paths[0])  # type: ignore[attr-defined]
+            self.kbapp.present(paths[0])
         elif paths:
-            self.notify("Open a reading path (listed under Reading paths), then press p.",
-                        title="Present")
+            self.notify(
+                "Open a reading path (listed under Reading paths), then press p.", title="Present"
+            )
         else:
             self.notify("This KB has no reading paths yet: add one under paths/.", title="Present")
 
     def action_rebuild_index(self) -> None:
-        self.index_ready = False
+        self.search_ready = False
         bar = self.query_one("#index-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
@@ -419,12 +466,12 @@ class MainScreen(Screen[None]):
     def _rebuild_worker(self) -> None:
         try:
             report = self.kb_index.sync(
-                progress=lambda done, total: self.post_message(IndexProgress(done, total)),
+                progress=self._report_progress,
                 rebuild=True,
             )
             self.post_message(EntriesListed(self.kb_index.list_entries()))
             self.post_message(IndexReady(report))
-        except Exception as error:  # noqa: BLE001 - reported on screen; the app stays up
+        except Exception as error:
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
 
     @on(Button.Pressed, "#nav-back")

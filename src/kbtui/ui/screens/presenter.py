@@ -68,8 +68,9 @@ class PresenterScreen(Screen[None]):
             yield VerticalScroll(id="present-body")
             yield Horizontal(id="present-links")
             yield Static(
-                Text("Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave",
-                     style="dim"),
+                Text(
+                    "Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave", style="dim"
+                ),
                 id="present-keys",
             )
 
@@ -158,11 +159,19 @@ class PresenterScreen(Screen[None]):
             return
         widgets = []
         for section in entry.sections:
-            if section.key in (SectionKey.SUMMARY, SectionKey.SOURCES, SectionKey.RELATED,
-                               SectionKey.WORKED_EXAMPLES):
+            if section.key in (
+                SectionKey.SUMMARY,
+                SectionKey.SOURCES,
+                SectionKey.RELATED,
+                SectionKey.WORKED_EXAMPLES,
+            ):
                 continue
-            widgets.append(Markdown(f"## {section.name or 'Notes'}\n\n"
-                                    + _cite_links(section.markdown), open_links=False))
+            widgets.append(
+                Markdown(
+                    f"## {section.name or 'Notes'}\n\n" + _cite_links(section.markdown),
+                    open_links=False,
+                )
+            )
         await body.mount_all(widgets)
         body.scroll_home(animate=False)
 

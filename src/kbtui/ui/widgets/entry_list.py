@@ -93,7 +93,7 @@ class EntryList(OptionList):
             return False
         try:
             self.highlighted = self.get_option_index(slug)
-        except Exception:  # noqa: BLE001 - OptionDoesNotExist: keep the cursor where it is
+        except Exception:
             if self.highlighted is None:
                 self.action_first()
             return False

@@ -26,7 +26,12 @@ class EntryLink(Static, can_focus=True):
             return self.link
 
     def __init__(
-        self, target: str, slug: str | None, title: str | None, detail: str = "", outside: bool = False
+        self,
+        target: str,
+        slug: str | None,
+        title: str | None,
+        detail: str = "",
+        outside: bool = False,
     ) -> None:
         self.target = target
         self.slug = slug

@@ -13,12 +13,19 @@ class NavButton(Button, can_focus=False):
 
 class NavBar(Horizontal):
     def compose(self) -> ComposeResult:
-        yield NavButton("‹ Back", id="nav-back", compact=True, disabled=True,
-                        tooltip="Back (Backspace, Alt+←)")
-        yield NavButton("Forward ›", id="nav-forward", compact=True, disabled=True,
-                        tooltip="Forward (Alt+→)")
-        yield NavButton("☆ Bookmark", id="nav-bookmark", compact=True, disabled=True,
-                        tooltip="Toggle bookmark (b)")
+        yield NavButton(
+            "‹ Back", id="nav-back", compact=True, disabled=True, tooltip="Back (Backspace, Alt+←)"
+        )
+        yield NavButton(
+            "Forward ›", id="nav-forward", compact=True, disabled=True, tooltip="Forward (Alt+→)"
+        )
+        yield NavButton(
+            "☆ Bookmark",
+            id="nav-bookmark",
+            compact=True,
+            disabled=True,
+            tooltip="Toggle bookmark (b)",
+        )
         yield Static("", id="nav-where", markup=False)
 
     def update_state(self, can_back: bool, can_forward: bool, bookmarked: bool | None) -> None:

@@ -106,8 +106,11 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.append(_heading("Cited in this entry"))
             for target in citations:
                 slug, outside = context.resolve(target)
-                widgets.append(EntryLink(target, slug, context.title_of(slug) if slug else None,
-                                         outside=outside))
+                widgets.append(
+                    EntryLink(
+                        target, slug, context.title_of(slug) if slug else None, outside=outside
+                    )
+                )
         widgets.extend(self._backlinks(entry, context))
         with self.app.batch_update():
             await self.remove_children()
@@ -124,7 +127,7 @@ class Reader(VerticalScroll, can_focus=True):
             SectionKey.SOURCES: LinkKind.SOURCE,
         }
         sources = {s.text: s for s in entry.sources}
-        links = [l for l in entry.links if l.section == name and l.kind is kinds[key]]
+        links = [k for k in entry.links if k.section == name and k.kind is kinds[key]]
         for link in links:
             slug, outside = context.resolve(link.target)
             detail = ""
@@ -140,8 +143,10 @@ class Reader(VerticalScroll, can_focus=True):
         if key is SectionKey.SOURCES and entry.verification:
             verified = entry.verification
             widgets.append(
-                Static(Text(f"Verified {verified.date} by {verified.by}", style="italic"),
-                       classes="verified")
+                Static(
+                    Text(f"Verified {verified.date} by {verified.by}", style="italic"),
+                    classes="verified",
+                )
             )
         if not links:
             section = next((s for s in entry.sections if s.name == name), None)
@@ -161,8 +166,12 @@ class Reader(VerticalScroll, can_focus=True):
         else:
             for backlink in backlinks:
                 widgets.append(
-                    EntryLink(backlink.slug, backlink.slug, context.title_of(backlink.slug),
-                              f"in {backlink.section}")
+                    EntryLink(
+                        backlink.slug,
+                        backlink.slug,
+                        context.title_of(backlink.slug),
+                        f"in {backlink.section}",
+                    )
                 )
         return widgets
 
