@@ -6,6 +6,8 @@ from kbtui.kb.model import Entry
 
 
 def trust_parts(entry: Entry) -> list[str]:
+    if entry.type == "path":
+        return [f"a reading path of {len(entry.steps)} steps"]
     parts: list[str] = []
     levels: dict[str, int] = {}
     for source in entry.sources:

@@ -54,9 +54,13 @@ class MainScreen(Screen[None]):
         Binding("alt+left", "back", "Back", show=False, id="nav.back-alt"),
         Binding("alt+right", "forward", "Forward", id="nav.forward"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark.toggle"),
-        Binding("B", "show_bookmarks", "Bookmarks", id="bookmark.list"),
+        Binding("B", "show_bookmarks", "Bookmarks", show=False, id="bookmark.list"),
         Binding("l", "toggle_list", "Show/hide list", show=False, id="layout.list"),
-        Binding("p", "present", "Present path", id="present.open"),
+        Binding("p", "present", "Present path", show=False, id="present.open"),
+        Binding("pagedown", "scroll_reader(1)", "Scroll reader down", show=False,
+                id="reader.page-down"),
+        Binding("pageup", "scroll_reader(-1)", "Scroll reader up", show=False,
+                id="reader.page-up"),
     ]
 
     def __init__(self, kb_root: Path, open_slug: str | None = None) -> None:
@@ -267,8 +271,8 @@ class MainScreen(Screen[None]):
         if self.has_class("-narrow"):
             self.add_class("-reading")
         links = self.query_one(Reader).links()
-        if isinstance(self.focused, EntryLink) or self.focused is None:
-            (links[0] if links else self.query_one(Reader)).focus()
+        if (isinstance(self.focused, EntryLink) or self.focused is None) and links:
+            links[0].focus()
         self._update_nav()
         self.kbapp.save_state()
 
@@ -438,6 +442,13 @@ class MainScreen(Screen[None]):
                 self.post_message(OpenEntry(slug))
 
         self.app.push_screen(BookmarksScreen(marks), opened)
+
+    def action_scroll_reader(self, direction: int) -> None:
+        reader = self.query_one(Reader)
+        if direction > 0:
+            reader.scroll_page_down()
+        else:
+            reader.scroll_page_up()
 
     def action_present(self) -> None:
         entry = self.query_one(Reader).entry

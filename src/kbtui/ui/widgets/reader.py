@@ -45,8 +45,9 @@ def _heading(text: str, note: str = "") -> Static:
     return Static(label, classes="link-heading")
 
 
-class Reader(VerticalScroll, can_focus=True):
-    """Shows one entry; scrolls with the keyboard; Tab walks its links."""
+class Reader(VerticalScroll, can_focus=False):
+    """Shows one entry. Tab walks its links (the reader itself takes no focus, so the
+    first Tab from the list lands on a link); Page Up / Page Down scroll it."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -83,8 +84,10 @@ class Reader(VerticalScroll, can_focus=True):
         widgets.append(
             Static(trust, classes="reader-trust" + (" -warning" if entry.summary_missing else ""))
         )
+        if entry.steps:
+            widgets.extend(self._steps(entry, context))
         seen_names: dict[str, int] = {}
-        for section in entry.sections:
+        for section in () if entry.steps else entry.sections:
             seen_names[section.name.lower()] = seen_names.get(section.name.lower(), 0) + 1
             note = "appears twice in the file" if seen_names[section.name.lower()] > 1 else ""
             if section.key in LINK_SECTIONS:
@@ -116,6 +119,19 @@ class Reader(VerticalScroll, can_focus=True):
             await self.remove_children()
             await self.mount_all(widgets)
         self.scroll_home(animate=False)
+
+    def _steps(self, entry: Entry, context: LinkContext) -> list[Widget]:
+        widgets: list[Widget] = []
+        if entry.intro:
+            widgets.append(Markdown(entry.intro, open_links=False, classes="section-body"))
+        widgets.append(_heading("Steps", "press p to present them one at a time"))
+        for step in entry.steps:
+            slug, outside = context.resolve(step.target)
+            title = context.title_of(slug) if slug else None
+            link = EntryLink(step.target, slug, f"{step.number}. {title or step.target}",
+                             step.note, outside)
+            widgets.append(link)
+        return widgets
 
     def _link_section(
         self, entry: Entry, name: str, key: SectionKey, note: str, context: LinkContext
