@@ -137,8 +137,9 @@ def bench(size: int, work: Path) -> None:
     times = []
     for number in range(5):
         target = files[number * 7]
-        target.write_text(target.read_text(encoding="utf-8") + f"\nEdited {number}.\n",
-                          encoding="utf-8")
+        target.write_text(
+            target.read_text(encoding="utf-8") + f"\nEdited {number}.\n", encoding="utf-8"
+        )
         started = time.perf_counter()
         report = kb_index.sync()
         times.append(time.perf_counter() - started)
@@ -162,7 +163,9 @@ def bench(size: int, work: Path) -> None:
     connection = build_fts(kb, fts_db)
     print(f"FTS5 build (reference){ms(time.perf_counter() - started)}")
     kb_index.search("warm up")
-    print(f"{'query (top 20)':22}{'p50':>11}{'p95':>11}   {'FTS5 p50':>9}{'FTS5 p95':>10}  ratio p95")
+    print(
+        f"{'query (top 20)':22}{'p50':>11}{'p95':>11}   {'FTS5 p50':>9}{'FTS5 p95':>10}  ratio p95"
+    )
     for name, texts in queries.items():
         ours = time_queries(lambda t: kb_index.search(t, limit=20), texts)
         theirs = time_queries(lambda t: fts_query(connection, t), texts)

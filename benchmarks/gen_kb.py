@@ -26,12 +26,16 @@ WORDS = (
     "Gézi Madríd São Paulo Zürich Kraków Montréal accountability strategy theory change"
 ).split()
 
-SECTIONS_BARE = "{title_line}Summary\n{summary}\nBody\n{body}\nUse it for\n{use}\n" \
-    "Worked examples\n{examples}\nRelated\n{related}\nOpen Questions\nNone yet.\n" \
+SECTIONS_BARE = (
+    "{title_line}Summary\n{summary}\nBody\n{body}\nUse it for\n{use}\n"
+    "Worked examples\n{examples}\nRelated\n{related}\nOpen Questions\nNone yet.\n"
     "Sources & verification\n{sources}\nVerified 2026-06-23 by bench.\n"
-SECTIONS_MD = "{title_line}\n## Summary\n{summary}\n\n## Body\n{body}\n\n## Use it for\n{use}\n\n" \
-    "## Worked examples\n{examples}\n\n## Related\n{related}\n\n## Open Questions\nNone yet.\n\n" \
+)
+SECTIONS_MD = (
+    "{title_line}\n## Summary\n{summary}\n\n## Body\n{body}\n\n## Use it for\n{use}\n\n"
+    "## Worked examples\n{examples}\n\n## Related\n{related}\n\n## Open Questions\nNone yet.\n\n"
     "## Sources & verification\n{sources}\nVerified 2026-06-23 by bench.\n"
+)
 
 
 SYLLABLES = "ka lo mi ne ru sa ti vo ze ban cor del fin gal hul jen kor lim mar nol per".split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from kbtui.cli.output import say, say_json
@@ -13,7 +14,7 @@ from kbtui.paths import resolve_kb
 
 
 def open_kb(args: argparse.Namespace) -> KnowledgeBase:
-    return load_kb(resolve_kb(getattr(args, "kb", None)), render=False)
+    return load_kb(resolve_kb(getattr(args, "kb", None)), render=False, workers=os.cpu_count() or 1)
 
 
 def entry_as_dict(kb: KnowledgeBase, entry: Entry) -> dict[str, Any]:

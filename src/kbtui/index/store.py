@@ -37,6 +37,7 @@ from kbtui.kb.model import Entry
 
 MANIFEST = "kbtui-manifest.json"
 WRITER_TIMEOUT = 3.0
+MAX_SEGMENTS = 8
 
 Progress = Callable[[int, int], None]
 
@@ -239,7 +240,9 @@ class KBIndex:
                         progress(done, len(changed))
                 for slug in removed:
                     writer.delete_by_term("slug", slug)
-                writer.commit()
+                # A small update writes a small segment and merges nothing; once the
+                # segments pile up, Whoosh's small-segment merge tidies them.
+                writer.commit(merge=len(self.ix._segments()) > MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
                 raise

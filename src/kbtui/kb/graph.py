@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kbtui.kb.loader import ProgressCallback as ProgressCallback
-from kbtui.kb.loader import Scan, read_entries, scan
+from kbtui.kb.loader import EntryFile, Scan, read_entries, scan
 from kbtui.kb.model import Backlink, Entry, Problem, ResolvedLink
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -118,16 +118,55 @@ class KnowledgeBase:
         return found[:limit]
 
 
+PARALLEL_FROM = 1000  # entries; below this a process pool costs more than it saves
+_CHUNK = 250
+
+
+def _read_chunk(job: tuple[Path, tuple[EntryFile, ...], bool]) -> list[Entry | Problem]:
+    root, files, render = job
+    return list(read_entries(root, files, None, render=render))
+
+
 def load_kb(
-    root: Path, progress: ProgressCallback | None = None, render: bool = True
+    root: Path,
+    progress: ProgressCallback | None = None,
+    render: bool = True,
+    workers: int = 1,
 ) -> KnowledgeBase:
+    """Scan, parse and link a KB. ``workers`` > 1 parses a large KB in that many
+    processes (for the command line; a threaded caller such as the TUI keeps 1)."""
     root = root.resolve()
     found: Scan = scan(root)
     entries: list[Entry] = []
     problems: list[Problem] = list(found.problems)
-    for item in read_entries(root, found.files, progress, render=render):
+    if workers > 1 and len(found.files) >= PARALLEL_FROM:
+        items = _read_parallel(root, found.files, render, workers, progress)
+    else:
+        items = list(read_entries(root, found.files, progress, render=render))
+    for item in items:
         if isinstance(item, Entry):
             entries.append(item)
         else:
             problems.append(item)
     return KnowledgeBase(root, entries, problems)
+
+
+def _read_parallel(
+    root: Path,
+    files: tuple[EntryFile, ...],
+    render: bool,
+    workers: int,
+    progress: ProgressCallback | None,
+) -> list[Entry | Problem]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(root, files[i : i + _CHUNK], render) for i in range(0, len(files), _CHUNK)]
+    items: list[Entry | Problem] = []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in pool.map(_read_chunk, jobs):
+            items.extend(chunk)
+            if progress is not None:
+                progress(len(items), len(files))
+    return items

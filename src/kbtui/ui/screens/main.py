@@ -39,7 +39,7 @@ from kbtui.ui.widgets.reader import LinkContext, Reader
 if TYPE_CHECKING:
     from kbtui.ui.app import KBApp
 
-SEARCH_DEBOUNCE = 0.06
+SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys; typing is never slowed
 NARROW_WIDTH = 90
 SEARCH_LIMIT = 50
 
@@ -57,10 +57,10 @@ class MainScreen(Screen[None]):
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="bookmark.list"),
         Binding("l", "toggle_list", "Show/hide list", show=False, id="layout.list"),
         Binding("p", "present", "Present path", show=False, id="present.open"),
-        Binding("pagedown", "scroll_reader(1)", "Scroll reader down", show=False,
-                id="reader.page-down"),
-        Binding("pageup", "scroll_reader(-1)", "Scroll reader up", show=False,
-                id="reader.page-up"),
+        Binding(
+            "pagedown", "scroll_reader(1)", "Scroll reader down", show=False, id="reader.page-down"
+        ),
+        Binding("pageup", "scroll_reader(-1)", "Scroll reader up", show=False, id="reader.page-up"),
     ]
 
     def __init__(self, kb_root: Path, open_slug: str | None = None) -> None:
@@ -74,7 +74,7 @@ class MainScreen(Screen[None]):
         self.search_ready = False
         self.started = False
         self._search_timer: Timer | None = None
-        self._last_query = ""
+        self.shown_query: str | None = None  # the query whose results the list shows
 
     # -- layout --------------------------------------------------------------------
 
@@ -342,9 +342,9 @@ class MainScreen(Screen[None]):
 
     def _run_search(self) -> None:
         text = self.query_one("#search", Input).value
-        self._last_query = text
         if not text.strip():
             self.workers.cancel_group(self, "search")
+            self.shown_query = text
             self.query_one(EntryList).show_groups(
                 self.listed.values(), self.kbapp.kb_state.bookmarks
             )
@@ -360,6 +360,7 @@ class MainScreen(Screen[None]):
         if message.result.query != self.query_one("#search", Input).value:
             return  # a newer query is on its way
         self.query_one(EntryList).show_hits(message.result)
+        self.shown_query = message.result.query
         hits = len(message.result.hits)
         self._status(f"{hits} match{'es' if hits != 1 else ''}" if hits else "No matches")
 

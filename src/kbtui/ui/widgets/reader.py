@@ -128,8 +128,9 @@ class Reader(VerticalScroll, can_focus=False):
         for step in entry.steps:
             slug, outside = context.resolve(step.target)
             title = context.title_of(slug) if slug else None
-            link = EntryLink(step.target, slug, f"{step.number}. {title or step.target}",
-                             step.note, outside)
+            link = EntryLink(
+                step.target, slug, f"{step.number}. {title or step.target}", step.note, outside
+            )
             widgets.append(link)
         return widgets
 

@@ -1,0 +1,167 @@
+"""Start-up, keystroke-to-results and memory of the TUI, in a real terminal (tmux).
+
+    python benchmarks/bench_startup.py [--entries 10000] [--runs 5] [--work DIR]
+
+1. Time from process start to the first painted entry list, polled with tmux
+   capture-pane, for the bundled KB and a synthetic KB (warm index), side by side
+   with a bare Textual app showing the same widgets and titles (bare_app.py).
+2. Keystroke-to-updated-results on the synthetic KB (in-process, Pilot): p50/p95.
+3. Peak RSS of kbtui on the synthetic KB after a few searches (VmHWM).
+Figures only: nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gen_kb import generate  # noqa: E402
+
+from kbtui.index import KBIndex  # noqa: E402
+from kbtui.paths import bundled_kb  # noqa: E402
+
+SOCKET = f"kbtui-bench-{os.getpid()}"
+KBTUI = str(Path(sys.executable).parent / "kbtui")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def time_to_paint(command: str, marker: str, env: dict[str, str], timeout: float = 60) -> float:
+    tmux("kill-server")
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    started = time.perf_counter()
+    tmux("new-session", "-d", "-x", "120", "-y", "36", f"env {exports} {command}")
+    try:
+        while time.perf_counter() - started < timeout:
+            if marker in tmux("capture-pane", "-p"):
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        raise TimeoutError(f"{marker!r} never appeared for {command}")
+    finally:
+        tmux("kill-server")
+
+
+def peak_rss_mb(command: str, env: dict[str, str], keys: list[str]) -> float:
+    tmux("kill-server")
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    tmux("new-session", "-d", "-x", "120", "-y", "36", f"env {exports} {command}")
+    try:
+        deadline = time.perf_counter() + 60
+        while "Concepts (" not in tmux("capture-pane", "-p") and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        for key in keys:
+            tmux("send-keys", key)
+            time.sleep(0.4)
+        time.sleep(2)
+        pid = tmux("list-panes", "-F", "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout
+        target = (children.split() or [pid])[0]
+        for line in Path(f"/proc/{target}/status").read_text().splitlines():
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+    finally:
+        tmux("kill-server")
+
+
+async def keystroke_latency(kb: Path, words: list[str]) -> list[float]:
+    from kbtui.ui.app import KBApp
+    from kbtui.ui.screens.main import MainScreen
+
+    app = KBApp(kb, save=False)
+    times: list[float] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(5):
+            await pilot.pause(0.2)
+            await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash")
+        typed = ""
+        for word in words:
+            for char in word + " ":
+                typed += char
+                started = time.perf_counter()
+                await pilot.press("space" if char == " " else char)
+                while screen.shown_query != typed:
+                    await asyncio.sleep(0.0005)
+                times.append(time.perf_counter() - started)
+            for _ in range(len(word) + 1):
+                typed = typed[:-1]
+                await pilot.press("backspace")
+            await pilot.pause(0.1)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="kbtui-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    big = work / f"kb-{args.entries}"
+    if not big.exists():
+        generate(big, args.entries)
+    env = {
+        "KBTUI_CACHE_DIR": str(work / "cache-startup"),
+        "KBTUI_DATA_DIR": str(work / "data"),
+        "TERM": "xterm-256color",
+    }
+    os.environ.update(env)
+    for kb in (bundled_kb(), big):  # warm indexes: measured launches never build
+        KBIndex(kb).sync()
+
+    print(f"kbtui start-up benchmark · {os.cpu_count()} cores · {args.runs} runs each, median")
+    results: dict[str, list[float]] = {}
+    for label, kb in (("bundled KB", bundled_kb()), (f"{args.entries:,} entries", big)):
+        titles = work / f"titles-{kb.name}.txt"
+        titles.write_text("\n".join(e.title for e in KBIndex(kb).list_entries()), encoding="utf-8")
+        ours: list[float] = []
+        bare: list[float] = []
+        for _ in range(args.runs):
+            ours.append(time_to_paint(f"{KBTUI} --kb {kb}", "Concepts (", env))
+            bare.append(
+                time_to_paint(
+                    f"{sys.executable} {HERE / 'bare_app.py'} {titles}", "Concepts (", env
+                )
+            )
+        results[label] = ours
+        o, b = statistics.median(ours), statistics.median(bare)
+        print(
+            f"first paint, {label:15} kbtui {o * 1000:7.0f} ms   bare Textual app "
+            f"{b * 1000:7.0f} ms   ratio {o / b:5.2f}x"
+        )
+
+    words = ["organising", "campaign", "strike", "gezi", "leader", "power", "union", "rent"]
+    times = asyncio.run(keystroke_latency(big, words))
+    times.sort()
+    p50 = times[len(times) // 2]
+    p95 = times[int(len(times) * 0.95)]
+    print(
+        f"keystroke to updated results, {args.entries:,} entries: p50 {p50 * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms ({len(times)} keystrokes)"
+    )
+    rss = peak_rss_mb(f"{KBTUI} --kb {big}", env, ["/", "o", "r", "g", "Enter"])
+    print(f"peak RSS of kbtui, {args.entries:,} entries: {rss:.0f} MB")
+    shutil.rmtree(work / "data", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
