@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_kb import generate  # noqa: E402
+from gen_kb import generate
 
-from kbtui.kb import check, load_kb  # noqa: E402
-from kbtui.kb.loader import scan  # noqa: E402
+from kbtui.kb import check, load_kb
+from kbtui.kb.loader import scan
 
 
 def main() -> None:

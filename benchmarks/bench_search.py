@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_kb import generate  # noqa: E402
+from gen_kb import generate
 
-from kbtui.index import KBIndex  # noqa: E402
-from kbtui.kb.loader import read_entry, scan  # noqa: E402
+from kbtui.index import KBIndex
+from kbtui.kb.loader import read_entry, scan
 
 
 def ms(seconds: float) -> str:
@@ -37,7 +37,7 @@ def ms(seconds: float) -> str:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def folder_size(path: Path) -> int:
@@ -63,7 +63,7 @@ def pick_queries(kb_index: KBIndex, rng: random.Random) -> dict[str, list[str]]:
 
     return {
         "one word": [w + " " for w in words[:20]],
-        "two words": [f"{a} {b} " for a, b in zip(words[:20], words[20:40])],
+        "two words": [f"{a} {b} " for a, b in zip(words[:20], words[20:40], strict=False)],
         "prefix": [w[: max(3, len(w) // 2)] for w in words[:20]],
         "fuzzy": [typo(w) + "~" for w in words[:20]],
     }

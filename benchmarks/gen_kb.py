@@ -13,18 +13,113 @@ import argparse
 import random
 from pathlib import Path
 
-WORDS = (
-    "organising organizing campaign volunteer leader meeting power community tenant union "
-    "strike boycott petition canvass phone bank relational story narrative team snowflake "
-    "ladder pyramid escalation demand target coalition ally pillar support nonviolent "
-    "discipline training facilitation consensus burnout care mutual aid neighbourhood "
-    "neighborhood labour labor mobilisation mobilization behaviour behavior digital security "
-    "distributed network action march rally occupation assembly recruit onboarding retention "
-    "turnout vote election housing rent climate school workers wages council city national "
-    "local regional media framing message frame hashtag email list donor member dues "
-    "chapter branch hub node base building listening conversation commitment ask follow "
-    "Gézi Madríd São Paulo Zürich Kraków Montréal accountability strategy theory change"
-).split()
+WORDS = [
+    "organising",
+    "organizing",
+    "campaign",
+    "volunteer",
+    "leader",
+    "meeting",
+    "power",
+    "community",
+    "tenant",
+    "union",
+    "strike",
+    "boycott",
+    "petition",
+    "canvass",
+    "phone",
+    "bank",
+    "relational",
+    "story",
+    "narrative",
+    "team",
+    "snowflake",
+    "ladder",
+    "pyramid",
+    "escalation",
+    "demand",
+    "target",
+    "coalition",
+    "ally",
+    "pillar",
+    "support",
+    "nonviolent",
+    "discipline",
+    "training",
+    "facilitation",
+    "consensus",
+    "burnout",
+    "care",
+    "mutual",
+    "aid",
+    "neighbourhood",
+    "neighborhood",
+    "labour",
+    "labor",
+    "mobilisation",
+    "mobilization",
+    "behaviour",
+    "behavior",
+    "digital",
+    "security",
+    "distributed",
+    "network",
+    "action",
+    "march",
+    "rally",
+    "occupation",
+    "assembly",
+    "recruit",
+    "onboarding",
+    "retention",
+    "turnout",
+    "vote",
+    "election",
+    "housing",
+    "rent",
+    "climate",
+    "school",
+    "workers",
+    "wages",
+    "council",
+    "city",
+    "national",
+    "local",
+    "regional",
+    "media",
+    "framing",
+    "message",
+    "frame",
+    "hashtag",
+    "email",
+    "list",
+    "donor",
+    "member",
+    "dues",
+    "chapter",
+    "branch",
+    "hub",
+    "node",
+    "base",
+    "building",
+    "listening",
+    "conversation",
+    "commitment",
+    "ask",
+    "follow",
+    "Gézi",
+    "Madríd",
+    "São",
+    "Paulo",
+    "Zürich",
+    "Kraków",
+    "Montréal",
+    "accountability",
+    "strategy",
+    "theory",
+    "change",
+]
 
 SECTIONS_BARE = (
     "{title_line}Summary\n{summary}\nBody\n{body}\nUse it for\n{use}\n"
@@ -38,7 +133,29 @@ SECTIONS_MD = (
 )
 
 
-SYLLABLES = "ka lo mi ne ru sa ti vo ze ban cor del fin gal hul jen kor lim mar nol per".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "ze",
+    "ban",
+    "cor",
+    "del",
+    "fin",
+    "gal",
+    "hul",
+    "jen",
+    "kor",
+    "lim",
+    "mar",
+    "nol",
+    "per",
+]
 
 
 def vocabulary(rng: random.Random, size: int = 20000) -> list[str]:
@@ -81,7 +198,7 @@ def generate(out: Path, entries: int, seed: int = 1) -> int:
     slugs = [slug_for(kind, i) for kind, i in plan]
     cases = [s for s in slugs if s.startswith("case-studies/")] or slugs
     sources = [s for s in slugs if s.startswith("sources/")] or slugs
-    for (kind, number), slug in zip(plan, slugs):
+    for (_kind, number), slug in zip(plan, slugs, strict=False):
         topic = " ".join(rng.sample(WORDS, 3))
         title = f"{topic.title()} {number}"
         body = "\n".join(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from kbtui.kb.loader import ProgressCallback as ProgressCallback
 from kbtui.kb.loader import EntryFile, Scan, read_entries, scan
+from kbtui.kb.loader import ProgressCallback as ProgressCallback
 from kbtui.kb.model import Backlink, Entry, Problem, ResolvedLink
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -9,7 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from kbtui.state import KBState, State, load_state, save_state
-from kbtui.ui.commands import AppCommands, EntryCommands
+from kbtui.ui.commands import AppCommands, EntryCommands, PathCommands
 from kbtui.ui.screens.main import MainScreen
 
 DARK_THEME = "textual-dark"
@@ -21,7 +21,7 @@ class KBApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = App.COMMANDS | {EntryCommands, AppCommands}
+    COMMANDS = App.COMMANDS | {EntryCommands, PathCommands, AppCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -85,6 +85,49 @@ class KBApp(App[None]):
         kb = self.main_screen.kb if self.main_screen is not None else None
         self.push_screen(PresenterScreen(self.kb_root, path_slug, kb))
 
+    def action_export(self, fmt: str = "html") -> None:
+        """Export the open entry (or reading path) as a handout, asking for the folder."""
+        from kbtui.ui.screens.export import ExportScreen
+        from kbtui.ui.widgets.reader import Reader
+
+        if self.main_screen is None:
+            return
+        entry = self.main_screen.query_one(Reader).entry
+        if entry is None:
+            self.notify("Open an entry or a reading path first, then export it.")
+            return
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self._export_worker(entry.slug, entry.type == "path", fmt, folder)
+
+        what = f"“{entry.title}” as {'HTML' if fmt == 'html' else 'Markdown'}"
+        self.push_screen(ExportScreen(what, Path.cwd()), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export_worker(self, slug: str, is_path: bool, fmt: str, folder: Path) -> None:
+        from kbtui.export import (
+            ExportError,
+            free_name,
+            handout_for_entry,
+            handout_for_path,
+            render,
+            write_new,
+        )
+        from kbtui.kb import load_kb
+
+        try:
+            kb = load_kb(self.kb_root)  # rendered Markdown: the browser's copy holds plain text
+            handout = handout_for_path(kb, slug) if is_path else handout_for_entry(kb, slug)
+            stem = slug.rsplit("/", 1)[-1]
+            written = write_new(free_name(folder, stem, fmt), render(kb, handout, fmt))
+        except ExportError as error:
+            self.call_from_thread(self.notify, str(error), title="Export", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"Handout written to {written.resolve()}", title="Export", timeout=10
+        )
+
     def action_help(self) -> None:
         from kbtui.ui.screens.help import HelpScreen
         from kbtui.ui.widgets.entry_list import EntryList
@@ -112,6 +155,12 @@ class KBApp(App[None]):
     def action_show_bookmarks(self) -> None:
         if self.main_screen is not None:
             self.main_screen.action_show_bookmarks()
+
+    def action_export_html(self) -> None:
+        self.action_export("html")
+
+    def action_export_md(self) -> None:
+        self.action_export("md")
 
     def action_rebuild_index(self) -> None:
         if self.main_screen is not None:

@@ -42,6 +42,37 @@ class EntryCommands(Provider):
         self.app.open_entry(slug)  # type: ignore[attr-defined]
 
 
+class PathCommands(Provider):
+    """Present any reading path from the palette."""
+
+    def _paths(self) -> list[tuple[str, str]]:
+        main = self.app.main_screen  # type: ignore[attr-defined]
+        if main is None:
+            return []
+        return [(e.slug, e.title) for e in main.listed.values() if e.type == "path"]
+
+    async def discover(self) -> Hits:
+        for slug, title in self._paths():
+            yield DiscoveryHit(
+                f"Present: {title}",
+                partial(self.app.present, slug),  # type: ignore[attr-defined]
+                help=slug,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for slug, title in self._paths():
+            name = f"Present: {title}"
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(self.app.present, slug),  # type: ignore[attr-defined]
+                    help=slug,
+                )
+
+
 class AppCommands(Provider):
     """kbtui's own commands in the palette."""
 
@@ -50,6 +81,12 @@ class AppCommands(Provider):
         ("Bookmarks: show the list", "action_show_bookmarks", "Open your bookmarks"),
         ("Help: show every key", "action_help", "All key bindings"),
         ("Search: rebuild the index", "action_rebuild_index", "Rebuild the search index"),
+        (
+            "Export: this entry or path as an HTML handout",
+            "action_export_html",
+            "A self-contained file for print",
+        ),
+        ("Export: this entry or path as Markdown", "action_export_md", "A Markdown file"),
     )
 
     def _command(self, method: str) -> None:
