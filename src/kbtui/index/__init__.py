@@ -1,7 +1,22 @@
-"""Everything Whoosh: schema, analysis, the cached on-disk index and search. No Textual."""
+"""Everything Whoosh: schema, analysis, the cached on-disk index and search. No Textual.
 
-from kbtui.index.query import SearchHit, SearchResult, Segment
-from kbtui.index.store import KBIndex, ListedEntry, SyncReport, index_dir_for
+Names are loaded on first use, so importing this package does not import Whoosh.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "KBIndex": "kbtui.index.store",
+    "index_dir_for": "kbtui.index.store",
+    "ListedEntry": "kbtui.index.results",
+    "SyncReport": "kbtui.index.results",
+    "SearchHit": "kbtui.index.results",
+    "SearchResult": "kbtui.index.results",
+    "Segment": "kbtui.index.results",
+}
 
 __all__ = [
     "KBIndex",
@@ -12,3 +27,14 @@ __all__ = [
     "SyncReport",
     "index_dir_for",
 ]
+
+if TYPE_CHECKING:
+    from kbtui.index.results import ListedEntry, SearchHit, SearchResult, Segment, SyncReport
+    from kbtui.index.store import KBIndex, index_dir_for
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kbtui.index' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -16,6 +16,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from kbtui.index.analysis import PREFIX_MAX, american_prefix, fold, text_analyzer
+from kbtui.index.results import SearchHit, SearchResult, Segment
 from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
 from kbtui.index.spelling import Vocabulary
@@ -33,36 +34,6 @@ _TYPE_ALIASES = {
     "sources": "source",
     "paths": "path",
 }
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    match: bool
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    slug: str
-    title: str
-    type: str
-    score: float
-    snippet: tuple[Segment, ...]
-
-    @property
-    def snippet_text(self) -> str:
-        return "".join(s.text for s in self.snippet)
-
-    def snippet_marked(self, start: str = "[", end: str = "]") -> str:
-        return "".join(f"{start}{s.text}{end}" if s.match else s.text for s in self.snippet)
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    hits: tuple[SearchHit, ...]
-    total: int = 0
-    suggestion: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 
 from kbtui import paths
-from kbtui.index.query import SearchResult, run, vocabulary_of
+from kbtui.index.query import run, vocabulary_of
+from kbtui.index.results import ListedEntry, SearchResult, SyncReport
 from kbtui.index.schema import SCHEMA_VERSION, build_schema, document_for
 from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
@@ -40,44 +41,6 @@ WRITER_TIMEOUT = 3.0
 MAX_SEGMENTS = 8
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ListedEntry:
-    """What the entry list needs, read from the index's stored fields."""
-
-    slug: str
-    title: str
-    type: str
-    flags: tuple[str, ...] = ()
-    path: str = ""
-
-    @property
-    def summary_missing(self) -> bool:
-        return "summary-missing" in self.flags
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    rebuilt: bool = False
-    seconds: float = 0.0
-    notices: tuple[str, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        return self.rebuilt or bool(self.added or self.updated or self.removed)
-
-    def describe(self) -> str:
-        if self.rebuilt:
-            what = f"rebuilt the index ({self.added} entries)"
-        elif self.changed:
-            what = f"{self.added} added, {self.updated} updated, {self.removed} removed"
-        else:
-            what = "index already up to date"
-        return f"{what} in {self.seconds * 1000:.0f} ms"
 
 
 def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:

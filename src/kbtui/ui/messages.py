@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from kbtui.index import ListedEntry, SearchResult, SyncReport
-from kbtui.kb import Entry, KnowledgeBase
+from kbtui.index.results import ListedEntry, SearchResult, SyncReport
+from kbtui.kb.model import Entry
+
+if TYPE_CHECKING:
+    from kbtui.kb.graph import KnowledgeBase
 
 
 @dataclass

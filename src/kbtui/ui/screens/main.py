@@ -15,10 +15,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Markdown, ProgressBar, Static
 
-from kbtui.index import KBIndex, ListedEntry
-from kbtui.kb import KnowledgeBase, Resolver, load_kb
+from kbtui.index.results import ListedEntry
 from kbtui.kb.history import History
-from kbtui.kb.loader import EntryFile, read_entry
+from kbtui.kb.links import Resolver
 from kbtui.kb.model import Backlink
 from kbtui.ui.messages import (
     EntriesListed,
@@ -37,7 +36,11 @@ from kbtui.ui.widgets.nav import NavBar
 from kbtui.ui.widgets.reader import LinkContext, Reader
 
 if TYPE_CHECKING:
+    from kbtui.index.store import KBIndex
+    from kbtui.kb.graph import KnowledgeBase
     from kbtui.ui.app import KBApp
+
+# Whoosh and the Markdown parser are imported in the workers, after the first paint.
 
 SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys; typing is never slowed
 NARROW_WIDTH = 90
@@ -67,7 +70,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.kb_root = kb_root
         self.open_slug = open_slug
-        self.kb_index = KBIndex(kb_root)
+        self.kb_index: KBIndex | None = None
         self.listed: dict[str, ListedEntry] = {}
         self.kb: KnowledgeBase | None = None
         self.resolver = Resolver(())
@@ -119,7 +122,11 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _index_worker(self) -> None:
+        from kbtui.index.store import KBIndex
+
         try:
+            if self.kb_index is None:
+                self.kb_index = KBIndex(self.kb_root)
             if self.kb_index.open():
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
             report = self.kb_index.sync(progress=self._report_progress)
@@ -132,10 +139,14 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="graph", exit_on_error=False)
     def _graph_worker(self) -> None:
+        from kbtui.kb.graph import load_kb
+
         self.post_message(KBLoaded(load_kb(self.kb_root, render=False)))
 
     @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
     def _entry_worker(self, slug: str, history: bool) -> None:
+        from kbtui.kb.loader import EntryFile, read_entry
+
         relpath = None
         if self.kb is not None and slug in self.kb.entries:
             relpath = self.kb.entries[slug].path
@@ -153,7 +164,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, text: str) -> None:
-        self.post_message(SearchDone(self.kb_index.search(text, limit=SEARCH_LIMIT)))
+        if self.kb_index is not None:
+            self.post_message(SearchDone(self.kb_index.search(text, limit=SEARCH_LIMIT)))
 
     # -- index and KB events ---------------------------------------------------------
 
@@ -183,7 +195,7 @@ class MainScreen(Screen[None]):
         self.search_ready = True
         self.query_one("#index-progress", ProgressBar).display = False
         count = len(self.listed)
-        where = " (in memory)" if self.kb_index.in_memory else ""
+        where = " (in memory)" if self.kb_index and self.kb_index.in_memory else ""
         self._status(f"{count} entr{'y' if count == 1 else 'ies'} · search ready{where}")
         for notice in message.report.notices:
             self.notify(notice, title="Search index", severity="warning", timeout=8)
@@ -206,8 +218,7 @@ class MainScreen(Screen[None]):
         self.kb = message.kb
         self.resolver = message.kb.resolver
         if not self.listed:  # no index: list the entries from the parsed KB
-            from kbtui.index.store import ListedEntry as Listed
-
+            Listed = ListedEntry
             self.post_message(
                 EntriesListed(
                     [
@@ -476,6 +487,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _rebuild_worker(self) -> None:
+        if self.kb_index is None:
+            return
         try:
             report = self.kb_index.sync(
                 progress=self._report_progress,

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.index import ListedEntry, SearchResult
+from kbtui.index.results import ListedEntry, SearchResult
 from kbtui.kb.model import type_label
 
 _TYPE_ORDER = {"path": 0, "concept": 1, "case-study": 2, "source": 3}
