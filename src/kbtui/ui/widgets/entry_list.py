@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from kbtui.index.results import ListedEntry, SearchResult
 from kbtui.kb.model import type_label
 
+SNIPPET_CHARS = 110  # about two lines of the list: enough context, and hits stay scannable
 _TYPE_ORDER = {"path": 0, "concept": 1, "case-study": 2, "source": 3}
 
 
@@ -58,18 +59,31 @@ class EntryList(OptionList):
                 if entry.summary_missing and entry.type != "path":
                     label.append(" ·", style="dim")
                 options.append(Option(label, id=entry.slug))
+        if not options:
+            empty = Text("This KB has no entries yet: add Markdown files to its folder.",
+                         style="italic")
+            options.append(Option(empty, id="empty:", disabled=True))
         self._replace(options, "groups")
 
     def show_hits(self, result: SearchResult) -> None:
         options: list[Option | None] = []
         for hit in result.hits:
+            if options:
+                options.append(None)
             label = Text(no_wrap=False, overflow="fold")
             label.append(hit.title, style="bold")
             label.append(f"  {type_label(hit.type)}", style="dim")
             if hit.snippet:
                 label.append("\n")
+                budget = SNIPPET_CHARS
                 for segment in hit.snippet:
-                    label.append(segment.text, style="bold underline" if segment.match else "dim")
+                    if budget <= 0:
+                        break
+                    text = segment.text[:budget]
+                    budget -= len(text)
+                    label.append(text, style="bold underline" if segment.match else "dim")
+                if budget <= 0:
+                    label.append("…", style="dim")
             options.append(Option(label, id=hit.slug))
         if not options:
             message = Text(f"No entries match {result.query!r}.", style="italic")
