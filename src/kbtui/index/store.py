@@ -296,9 +296,19 @@ class KBIndex:
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets for whatever was typed; never raises on odd input."""
         with self._lock:
-            if self._searcher is None:
+            try:
+                if self._searcher is None:
+                    self._searcher = self.ix.searcher()
+                return run(self._searcher, text, limit, self._vocabulary_for_searcher)
+            except (OSError, EOFError, ValueError, KeyError) as error:
+                # The files under an open index changed (another kbtui rebuilt it, or
+                # it was damaged): open it afresh once, and rebuild if that fails too.
+                self.close()
+                if not self.open():
+                    self.notices.append(f"The search index was reopened after an error ({error}).")
+                    self.sync()
                 self._searcher = self.ix.searcher()
-            return run(self._searcher, text, limit, self._vocabulary_for_searcher)
+                return run(self._searcher, text, limit, self._vocabulary_for_searcher)
 
     def warm_up(self) -> None:
         """Open the searcher and build the spelling table before the first keystroke."""

@@ -60,8 +60,9 @@ class EntryList(OptionList):
                     label.append(" ·", style="dim")
                 options.append(Option(label, id=entry.slug))
         if not options:
-            empty = Text("This KB has no entries yet: add Markdown files to its folder.",
-                         style="italic")
+            empty = Text(
+                "This KB has no entries yet: add Markdown files to its folder.", style="italic"
+            )
             options.append(Option(empty, id="empty:", disabled=True))
         self._replace(options, "groups")
 
