@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from whoosh.support.charset import accent_map
+
 from kbtui.index.analysis import fold, text_analyzer
 
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
 _SPACE = re.compile(r"\s+")
 _analyzer = text_analyzer()
+MAX_SCAN = 2500  # characters of an entry looked through for a snippet
+HEAD = 3  # leading letters a word must share with a query term to be analysed
 
 
 @lru_cache(maxsize=200_000)
@@ -25,11 +29,25 @@ def word_keys(word: str) -> tuple[str, str]:
     return (folded[0] if folded else ""), (stems[0] if stems else "")
 
 
-def _matches(word: str, stems: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    folded, stem = word_keys(word)
-    if stem and stem in stems:
-        return True
-    return bool(folded) and any(folded.startswith(p) for p in prefixes)
+def _matches(
+    word: str,
+    stems: frozenset[str],
+    prefixes: tuple[str, ...],
+    memo: dict[str, bool],
+    heads: frozenset[str],
+) -> bool:
+    found = memo.get(word)
+    if found is None and word[:HEAD].lower().translate(accent_map) not in heads:
+        # Stemming and spelling variants only change a word's ending: a word that
+        # does not start like any query term cannot match, and needs no analysis.
+        found = memo[word] = False
+    if found is None:
+        folded, stem = word_keys(word)
+        found = bool(stem and stem in stems) or (
+            bool(folded) and any(folded.startswith(p) for p in prefixes)
+        )
+        memo[word] = found
+    return found
 
 
 def make_snippet(
@@ -39,13 +57,15 @@ def make_snippet(
     width: int = 160,
 ) -> list[tuple[str, bool]]:
     """Segments ``(text, matched)`` of a window of ``text`` around the first match."""
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text[:MAX_SCAN]).strip()
     if not text:
         return []
     first = None
+    memo: dict[str, bool] = {}
+    heads = frozenset(term[:HEAD] for term in (*stems, *prefixes))
     if stems or prefixes:
         for found in _WORD.finditer(text):
-            if _matches(found.group(), stems, prefixes):
+            if _matches(found.group(), stems, prefixes, memo, heads):
                 first = found
                 break
     if first is None:
@@ -65,7 +85,7 @@ def make_snippet(
         segments.append(("…", False))
     cursor = 0
     for found in _WORD.finditer(window):
-        if _matches(found.group(), stems, prefixes):
+        if _matches(found.group(), stems, prefixes, memo, heads):
             if found.start() > cursor:
                 segments.append((window[cursor : found.start()], False))
             segments.append((found.group(), True))

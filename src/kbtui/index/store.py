@@ -38,7 +38,7 @@ from kbtui.kb.model import Entry
 
 MANIFEST = "kbtui-manifest.json"
 WRITER_TIMEOUT = 3.0
-MAX_SEGMENTS = 8
+MAX_SEGMENTS = 3
 
 Progress = Callable[[int, int], None]
 
