@@ -1,0 +1,51 @@
+"""Layers: the KB model, the index and the scripting commands never import Textual,
+and the TUI's first paint does not wait for Whoosh or the Markdown parser."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def imported_after(code: str) -> set[str]:
+    probe = code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(done.stdout.split())
+
+
+def test_kb_index_and_cli_import_without_textual() -> None:
+    modules = imported_after(
+        "import kbtui.kb, kbtui.kb.graph, kbtui.kb.checks, kbtui.index.store, kbtui.cli, "
+        "kbtui.cli.kb_commands, kbtui.cli.search_commands, kbtui.export, kbtui.paths, kbtui.state"
+    )
+    assert "textual" not in modules
+    assert "kbtui.index.store" in modules  # the probe really imported the layers
+
+
+def test_scripting_commands_run_without_textual(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("## Summary\nA. B.\n", encoding="utf-8")
+    for command in (["check"], ["show", "a"], ["search", "a"], ["index"]):
+        args = ", ".join(repr(a) for a in [*command, "--kb", str(tmp_path)])
+        code = (
+            "import contextlib, io, sys\nfrom kbtui.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()): main([{args}])"
+        )
+        assert "textual" not in imported_after(code), command
+
+
+def test_check_does_not_load_whoosh(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("## Summary\nA. B.\n", encoding="utf-8")
+    code = (
+        "import contextlib, io\nfrom kbtui.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): main(['check', '--kb', {str(tmp_path)!r}])"
+    )
+    assert "whoosh" not in imported_after(code)
+
+
+def test_tui_module_defers_whoosh_and_mistune() -> None:
+    modules = imported_after("import kbtui.ui.app")
+    assert "textual" in modules
+    assert "whoosh" not in modules and "mistune" not in modules
