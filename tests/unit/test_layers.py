@@ -38,9 +38,10 @@ def test_scripting_commands_run_without_textual(tmp_path: Path) -> None:
 
 def test_check_does_not_load_whoosh(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("## Summary\nA. B.\n", encoding="utf-8")
+    args = ["check", "--kb", str(tmp_path)]
     code = (
         "import contextlib, io\nfrom kbtui.cli import main\n"
-        f"with contextlib.redirect_stdout(io.StringIO()): main(['check', '--kb', {str(tmp_path)!r}])"
+        f"with contextlib.redirect_stdout(io.StringIO()): main({args!r})"
     )
     assert "whoosh" not in imported_after(code)
 

@@ -93,27 +93,27 @@ def test_types_from_folders() -> None:
 
 def test_related_and_worked_example_targets_in_every_style() -> None:
     bare = parse_entry(BARE, "x")
-    assert [(l.kind, l.target) for l in bare.links if l.kind is LinkKind.EXAMPLE] == [
+    assert [(k.kind, k.target) for k in bare.links if k.kind is LinkKind.EXAMPLE] == [
         (LinkKind.EXAMPLE, "case-studies/gezi-park"),
         (LinkKind.EXAMPLE, "case-studies/camp-obama"),
     ]
-    assert [l.target for l in bare.links if l.kind is LinkKind.RELATED] == ["one-to-ones", "moblab"]
+    assert [k.target for k in bare.links if k.kind is LinkKind.RELATED] == ["one-to-ones", "moblab"]
     md = parse_entry(MARKDOWN, "x")
-    related = [l for l in md.links if l.kind is LinkKind.RELATED]
-    assert [l.target for l in related] == ["power-mapping", "spectrum-of-allies", "coalitions"]
+    related = [k for k in md.links if k.kind is LinkKind.RELATED]
+    assert [k.target for k in related] == ["power-mapping", "spectrum-of-allies", "coalitions"]
     assert related[0].label == "Power mapping" and related[1].label == "the spectrum"
 
 
 def test_inline_links_and_citations() -> None:
     md = parse_entry(MARKDOWN, "x")
-    inline = {l.target for l in md.links if l.kind is LinkKind.INLINE}
+    inline = {k.target for k in md.links if k.kind is LinkKind.INLINE}
     assert inline == {"one-to-ones", "house-meetings"}
     bare = parse_entry(BARE, "x")
-    assert [(l.section, l.target) for l in bare.links if l.kind is LinkKind.CITATION] == [
+    assert [(k.section, k.target) for k in bare.links if k.kind is LinkKind.CITATION] == [
         ("Body", "moblab")
     ]
     many = parse_entry("## Body\nClaims [source: a, b; c].\n", "x")
-    assert [l.target for l in many.links if l.kind is LinkKind.CITATION] == ["a", "b", "c"]
+    assert [k.target for k in many.links if k.kind is LinkKind.CITATION] == ["a", "b", "c"]
 
 
 def test_source_lines() -> None:
