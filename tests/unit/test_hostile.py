@@ -32,7 +32,8 @@ def hostile_kb(tmp_path: Path) -> Path:
             "empty.md": "",
             "binary.md": bytes(range(256)) * 4,
             "huge.md": "## Summary\nHuge. Five megabytes.\n\n" + ("lorem ipsum " * 450_000),
-            "crlf.md": "# CRLF\r\n\r\n## Summary\r\nWindows lines. Two.\r\n\r\n## Related\r\n- bom\r\n",
+            "crlf.md": "# CRLF\r\n\r\n## Summary\r\nWindows lines. Two.\r\n\r\n"
+            "## Related\r\n- bom\r\n",
             "bom.md": "\ufeff# BOM\n\n## Summary\nStarts with a BOM. Fine.\n\n## Related\n- crlf\n",
             "climb.md": "## Summary\nClimbs. Out.\n\n## Related\n- ../outside-secret\n"
             "- /etc/passwd\n- file:///etc/passwd\n",
