@@ -64,8 +64,9 @@ class HelpScreen(ModalScreen[None]):
             'words must all match; the last word is a prefix; "quotes" for a phrase; '
             "type:case-study or type:source to filter; word~ for a fuzzy match.",
         )
+        self.table = table
         with VerticalScroll(id="help-body"):
             yield Static(Text("kbtui keys", style="bold"), id="help-title")
-            yield Static(table)
+            yield Static(table, id="help-table")
             yield Static(extra, id="help-extra")
             yield Static(Text("Esc closes this help.", style="dim"))

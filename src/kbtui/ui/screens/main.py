@@ -279,10 +279,12 @@ class MainScreen(Screen[None]):
             self.history.current = entry.slug
         await self.query_one(Reader).show_entry(entry, self._link_context())
         self.query_one(EntryList).highlight_slug(entry.slug)
-        if self.has_class("-narrow"):
-            self.add_class("-reading")
         links = self.query_one(Reader).links()
-        if (isinstance(self.focused, EntryLink) or self.focused is None) and links:
+        if self.has_class("-narrow"):
+            # One pane at a time: the list hides, so focus moves into the reader.
+            self.add_class("-reading")
+            self.set_focus(links[0] if links else None)
+        elif (isinstance(self.focused, EntryLink) or self.focused is None) and links:
             links[0].focus()
         self._update_nav()
         self.kbapp.save_state()
