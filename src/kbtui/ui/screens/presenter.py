@@ -186,7 +186,8 @@ class PresenterScreen(Screen[None]):
             slug = resolved.resolved
             if slug and slug not in seen and resolved.link.kind in FOLLOWABLE:
                 seen.add(slug)
-                links.append(EntryLink(resolved.link.target, slug, self.kb.entries[slug].title))
+                title = self.kb.entries[slug].title
+                links.append(EntryLink(resolved.link.target, slug, title, show_slug=False))
         await row.mount_all(links[:12])
 
     # -- actions --------------------------------------------------------------------------

@@ -93,15 +93,21 @@ class EntryList(OptionList):
                 options.append(Option(message, id=f"suggest:{result.suggestion}"))
             else:
                 options.append(Option(message, id="empty:", disabled=True))
-        self._replace(options, "hits")
+        self._replace(options, "hits", keep_highlight=False)
 
-    def _replace(self, options: list[Option | None], mode: str) -> None:
+    def _replace(
+        self, options: list[Option | None], mode: str, keep_highlight: bool = True
+    ) -> None:
+        """Swap the options; the grouped list keeps its place, new hits start at the top."""
         previous = self.highlighted_option.id if self.highlighted_option else None
         self.mode = mode
         with self.app.batch_update():
             self.clear_options()
             self.add_options(options)
-            self.highlight_slug(previous) if previous else self.action_first()
+            if keep_highlight and previous:
+                self.highlight_slug(previous)
+            else:
+                self.action_first()
 
     def highlight_slug(self, slug: str | None) -> bool:
         if slug is None:

@@ -32,6 +32,7 @@ class EntryLink(Static, can_focus=True):
         title: str | None,
         detail: str = "",
         outside: bool = False,
+        show_slug: bool = True,
     ) -> None:
         self.target = target
         self.slug = slug
@@ -40,7 +41,7 @@ class EntryLink(Static, can_focus=True):
         if slug is not None:
             label.append("→ ", style="bold")
             label.append(title or slug, style="underline")
-            if title and title != slug:
+            if show_slug and title and title != slug:
                 label.append(f"  {slug}", style="dim")
         else:
             label.append("✗ ", style="bold")
