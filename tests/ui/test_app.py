@@ -9,6 +9,7 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -340,3 +341,35 @@ def test_theme_toggles(ui_kb: Path) -> None:
 
 def test_option_list_is_the_entry_list() -> None:
     assert issubclass(EntryList, OptionList)
+
+
+def test_export_a_handout_from_the_app(ui_kb: Path, tmp_path: Path) -> None:
+    from kbtui.ui.screens.export import ExportScreen
+
+    out = tmp_path / "handouts"
+    out.mkdir()
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        app.action_export("html")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        folder = app.screen.query_one("#export-folder", Input)
+        folder.value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert any("Handout written to" in str(n.message) for n in app._notifications)
+
+    drive(ui_kb, scenario, open_slug="paths/first-evening")
+    written = list(out.iterdir())
+    assert [p.name for p in written] == ["first-evening.html"]
+    assert "Step 3: Harbour strike" in written[0].read_text(encoding="utf-8")
+
+
+def test_no_color_is_honoured(ui_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert app.no_color
+
+    drive(ui_kb, scenario)

@@ -128,3 +128,18 @@ def test_cli_export(kb_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture
         main(["export", "one-to-ones", "--path", "first", "-o", str(out), "--kb", str(kb_root)])
         == 2
     )
+
+
+def test_present_with_an_unknown_path_is_one_sentence(kb_root: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kbtui", "present", "nope", "--kb", str(kb_root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "kbtui: No reading path 'nope' in this KB (paths: first)."

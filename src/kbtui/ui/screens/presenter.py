@@ -20,7 +20,9 @@ from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
 from kbtui.ui.widgets.links import EntryLink
 from kbtui.ui.widgets.reader import _cite_links
 
-FOLLOWABLE = (LinkKind.RELATED, LinkKind.EXAMPLE, LinkKind.CITATION, LinkKind.INLINE)
+# Links offered in the presenter, in this order: where the room is likely to go next.
+FOLLOWABLE = (LinkKind.EXAMPLE, LinkKind.RELATED, LinkKind.INLINE, LinkKind.CITATION)
+MAX_LINKS = 8
 
 
 @dataclass
@@ -66,7 +68,7 @@ class PresenterScreen(Screen[None]):
             yield Static("", id="present-summary")
             yield Static("", id="present-note")
             yield VerticalScroll(id="present-body")
-            yield Horizontal(id="present-links")
+            yield VerticalScroll(id="present-links", can_focus=False)
             yield Static(
                 Text(
                     "Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave", style="dim"
@@ -176,19 +178,23 @@ class PresenterScreen(Screen[None]):
         body.scroll_home(animate=False)
 
     async def _fill_links(self, entry: Entry | None) -> None:
-        row = self.query_one("#present-links", Horizontal)
+        row = self.query_one("#present-links", VerticalScroll)
         await row.remove_children()
         if entry is None or self.kb is None:
             return
         seen: set[str] = set()
         links = []
-        for resolved in self.kb.links_of(entry.slug):
+        ordered = sorted(
+            (r for r in self.kb.links_of(entry.slug) if r.link.kind in FOLLOWABLE),
+            key=lambda r: FOLLOWABLE.index(r.link.kind),
+        )
+        for resolved in ordered:
             slug = resolved.resolved
-            if slug and slug not in seen and resolved.link.kind in FOLLOWABLE:
+            if slug and slug not in seen and slug != entry.slug:
                 seen.add(slug)
                 title = self.kb.entries[slug].title
                 links.append(EntryLink(resolved.link.target, slug, title, show_slug=False))
-        await row.mount_all(links[:12])
+        await row.mount_all(links[:MAX_LINKS])
 
     # -- actions --------------------------------------------------------------------------
 
