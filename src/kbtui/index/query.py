@@ -72,6 +72,7 @@ def _word_query(
     marks: tuple[set[str], list[str]],
     expand: Expander | None = None,
     fuzzy_words: Callable[[str], list[str]] | None = None,
+    common: Callable[[str, str], bool] | None = None,
 ) -> query.Query | None:
     stems = _stems(word)
     folded = fold(word)
@@ -87,10 +88,13 @@ def _word_query(
         typed = folded[-1]
         for candidate in sorted({typed, american_prefix(typed)}):
             marks[1].append(candidate)
-            if len(candidate) >= 3:
+            gram = candidate[:PREFIX_MAX]
+            if len(candidate) >= 3 and not (common and common("prefixes", gram)):
                 # One posting list: the field holds every word's leading 3..10 letters.
-                alternatives.append(query.Term("prefixes", candidate[:PREFIX_MAX], boost=0.9))
+                alternatives.append(query.Term("prefixes", gram, boost=0.9))
             elif expand is not None:
+                # A prefix so short or common that it starts words in most entries
+                # matches titles only until another letter narrows it.
                 for term in expand("title_words", candidate):
                     alternatives.append(query.Term("title_words", term, boost=0.9))
     if not alternatives:
@@ -102,6 +106,7 @@ def parse(
     text: str,
     expand: Expander | None = None,
     fuzzy_words: Callable[[str], list[str]] | None = None,
+    common: Callable[[str, str], bool] | None = None,
 ) -> ParsedQuery:
     """Build the Whoosh query for ``text``; never raises."""
     cleaned = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
@@ -157,6 +162,7 @@ def parse(
                 marks=marks,
                 expand=expand,
                 fuzzy_words=fuzzy_words,
+                common=common,
             )
             if built is not None and len(words) < MAX_WORDS:
                 (must_not if negate else must).append(built)
@@ -213,6 +219,20 @@ def top_completions(searcher: Searcher) -> Expander:
     return expand
 
 
+COMMON_SHARE = 0.25  # a prefix starting words in more entries than this is "common"
+COMMON_FROM = 2000  # entries; smaller KBs always search prefixes in full
+
+
+def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
+    reader = searcher.reader()
+    limit = COMMON_SHARE * reader.doc_count()
+
+    def common(field: str, term: str) -> bool:
+        return bool(reader.doc_count() >= COMMON_FROM and reader.doc_frequency(field, term) > limit)
+
+    return common
+
+
 def vocabulary_of(searcher: Searcher) -> Vocabulary:
     reader = searcher.reader()
     return Vocabulary(
@@ -238,6 +258,7 @@ def run(
         text,
         top_completions(searcher),
         (lambda word: vocab().near(word)) if fuzzy else None,
+        common_terms(searcher),
     )
     if parsed.query is None:
         return SearchResult(text, ())
