@@ -217,7 +217,8 @@ def generate(out: Path, entries: int, seed: int = 1) -> int:
                 f"- {rng.choice(slugs).split('/', 1)[-1]}" for _ in range(rng.randint(2, 8))
             ),
             sources="\n".join(
-                f"- {rng.choice(sources)} — grounding: secondary — RAW ({rng.randint(200, 9000)} chars)"
+                f"- {rng.choice(sources)} — grounding: secondary"
+                f" — RAW ({rng.randint(200, 9000)} chars)"
                 for _ in range(rng.randint(1, 4))
             ),
         )
