@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "KBIndex": "kbtui.index.store",
-    "index_dir_for": "kbtui.index.store",
+    "index_dir_for": "kbtui.index.manifest",
     "ListedEntry": "kbtui.index.results",
     "SyncReport": "kbtui.index.results",
     "SearchHit": "kbtui.index.results",
@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from kbtui.index.manifest import index_dir_for
     from kbtui.index.results import ListedEntry, SearchHit, SearchResult, Segment, SyncReport
-    from kbtui.index.store import KBIndex, index_dir_for
+    from kbtui.index.store import KBIndex
 
 
 def __getattr__(name: str) -> Any:

@@ -12,10 +12,8 @@ from kbtui.index.analysis import (
     prefix_analyzer,
     text_analyzer,
 )
+from kbtui.index.manifest import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
 from kbtui.kb.model import Entry, SectionKey
-
-# Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
 
 _EXTRA_SECTIONS = {SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER}
 

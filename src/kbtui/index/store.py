@@ -11,16 +11,12 @@ index as it is.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +24,18 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 
-from kbtui import paths
+from kbtui.index.manifest import Manifest, index_dir_for
 from kbtui.index.query import run, vocabulary_of
 from kbtui.index.results import ListedEntry, SearchResult, SyncReport
-from kbtui.index.schema import SCHEMA_VERSION, build_schema, document_for
+from kbtui.index.schema import build_schema, document_for
 from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
 
-MANIFEST = "kbtui-manifest.json"
 WRITER_TIMEOUT = 3.0
 MAX_SEGMENTS = 3
 
 Progress = Callable[[int, int], None]
-
-
-def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
-    root = kb_root.resolve()
-    digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in root.name)[:40]
-    return (cache_root or paths.cache_dir()) / "indexes" / f"{safe_name}-{digest}"
 
 
 def _signature(file: EntryFile) -> list[Any]:
@@ -59,35 +47,6 @@ def _listing(entry: Entry) -> list[Any]:
     return [entry.title, entry.type, flags]
 
 
-@dataclass
-class _Manifest:
-    files: dict[str, list[Any]] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, folder: Path, kb_root: Path) -> _Manifest | None:
-        try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
-            return None
-        if data.get("kb") != str(kb_root) or not isinstance(data.get("files"), dict):
-            return None
-        return cls(dict(data["files"]))
-
-    def write(self, folder: Path, kb_root: Path) -> None:
-        payload = json.dumps({"schema": SCHEMA_VERSION, "kb": str(kb_root), "files": self.files})
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, folder / MANIFEST)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
-
 class KBIndex:
     """The search index of one KB. Not thread-safe: one owner thread at a time."""
 
@@ -97,7 +56,7 @@ class KBIndex:
         self.in_memory = False
         self.read_only = False
         self._ix: Index | None = None
-        self._manifest: _Manifest | None = None
+        self._manifest: Manifest | None = None
         self._searcher: Any = None
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.RLock()
@@ -120,7 +79,7 @@ class KBIndex:
         """Open the cached index if it is usable. Returns False when a build is needed."""
         if self._ix is not None:
             return True
-        manifest = _Manifest.read(self.folder, self.kb_root)
+        manifest = Manifest.read(self.folder, self.kb_root)
         if manifest is None:
             return False
         try:
@@ -210,7 +169,7 @@ class KBIndex:
                 writer.cancel()
                 raise
             self._drop_searcher()
-            new_manifest = _Manifest({slug: fresh.get(slug) or old[slug] for slug in current})
+            new_manifest = Manifest({slug: fresh.get(slug) or old[slug] for slug in current})
             self._write_manifest(new_manifest)
             self._manifest = new_manifest
         return SyncReport(
@@ -229,11 +188,9 @@ class KBIndex:
 
             return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
 
-    def _fill(
-        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None
-    ) -> _Manifest:
+    def _fill(self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None) -> Manifest:
         writer = ix.writer(limitmb=128)
-        manifest = _Manifest()
+        manifest = Manifest()
         try:
             for done, file in enumerate(files, 1):
                 entry = self._read(file)
@@ -285,7 +242,7 @@ class KBIndex:
         self._ix = whoosh_index.open_dir(str(self.folder))
         self._manifest = manifest
 
-    def _write_manifest(self, manifest: _Manifest) -> None:
+    def _write_manifest(self, manifest: Manifest) -> None:
         try:
             manifest.write(self.folder, self.kb_root)
         except OSError:
@@ -334,15 +291,4 @@ class KBIndex:
         """
         if self._manifest is None:
             self.open()
-        manifest = self._manifest or _Manifest()
-        listed = [
-            ListedEntry(
-                slug=slug,
-                title=str(row[3]) or slug,
-                type=str(row[4]),
-                flags=tuple(row[5]),
-                path=str(row[0]),
-            )
-            for slug, row in manifest.files.items()
-        ]
-        return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))
+        return (self._manifest or Manifest()).listing()

@@ -46,9 +46,13 @@ class KBApp(App[None]):
         if self.state.theme in (DARK_THEME, LIGHT_THEME):
             self.theme = self.state.theme
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> MainScreen:
+        # The main screen is the app's first screen: no blank default screen is
+        # composed and then covered, so the list paints a frame sooner.
         self.main_screen = MainScreen(self.kb_root, self.open_slug)
-        self.push_screen(self.main_screen)
+        return self.main_screen
+
+    def on_mount(self) -> None:
         if self.present_slug:
             self.present(self.present_slug)
         if self.state.notice:

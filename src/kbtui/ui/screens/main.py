@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
         self.resolver = Resolver(())
         self.search_ready = False
         self.started = False
+        self._graph_started = False
         self._search_timer: Timer | None = None
         self.shown_query: str | None = None  # the query whose results the list shows
 
@@ -91,7 +92,8 @@ class MainScreen(Screen[None]):
                 yield Static(Text("Opening the KB…"), id="status")
             with Vertical(id="reading"):
                 yield NavBar(id="nav")
-                yield Reader(id="reader")
+                with Reader(id="reader"):
+                    yield from Reader.placeholder()
         yield Footer()
 
     @property
@@ -103,11 +105,9 @@ class MainScreen(Screen[None]):
         return self.kbapp.kb_state.history
 
     def on_mount(self) -> None:
-        self.query_one(Reader).mount_all(self.query_one(Reader).compose_placeholder())
         self._update_nav()
         self.query_one(EntryList).focus()
         self._index_worker()
-        self._graph_worker()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -122,13 +122,18 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _index_worker(self) -> None:
+        from kbtui.index.manifest import cached_listing
+
+        # The list first, from the manifest of the last sync: no Whoosh import, no
+        # index open; then the index is opened and brought up to date.
+        listing = cached_listing(self.kb_root)
+        if listing is not None:
+            self.post_message(EntriesListed(listing))
         from kbtui.index.store import KBIndex
 
         try:
             if self.kb_index is None:
                 self.kb_index = KBIndex(self.kb_root)
-            if self.kb_index.open():
-                self.post_message(EntriesListed(self.kb_index.list_entries()))
             report = self.kb_index.sync(progress=self._report_progress)
             if report.changed or not self.listed:
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
@@ -136,6 +141,12 @@ class MainScreen(Screen[None]):
             self.kb_index.warm_up()
         except Exception as error:
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
+
+    def _start_graph(self) -> None:
+        """Parse the whole KB (links, backlinks) once the list is on screen."""
+        if not self._graph_started:
+            self._graph_started = True
+            self._graph_worker()
 
     @work(thread=True, exclusive=True, group="graph", exit_on_error=False)
     def _graph_worker(self) -> None:
@@ -178,6 +189,7 @@ class MainScreen(Screen[None]):
         self.app.sub_title = f"{self.kb_root.name} · {count} entr{'y' if count == 1 else 'ies'}"
         if not self.query_one("#search", Input).value.strip():
             self._show_groups()
+        self._start_graph()
         if not self.started:
             self.started = True
             first = self.open_slug or self.history.current
@@ -187,6 +199,7 @@ class MainScreen(Screen[None]):
     @on(IndexProgress)
     def index_progress(self, message: IndexProgress) -> None:
         bar = self.query_one("#index-progress", ProgressBar)
+        bar.display = True
         bar.update(total=message.total, progress=message.done)
         self._status(f"Indexing {message.done}/{message.total} entries…")
 
@@ -204,6 +217,7 @@ class MainScreen(Screen[None]):
 
     @on(IndexFailed)
     def index_failed(self, message: IndexFailed) -> None:
+        self._start_graph()  # browsing works without the index: list from the parsed KB
         self.query_one("#index-progress", ProgressBar).display = False
         self._status("Search is unavailable; browsing still works.")
         self.notify(

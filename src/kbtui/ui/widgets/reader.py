@@ -53,7 +53,8 @@ class Reader(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entry: Entry | None = None
 
-    def compose_placeholder(self) -> list[Widget]:
+    @staticmethod
+    def placeholder() -> list[Widget]:
         text = Text()
         text.append("Nothing open yet.\n\n", style="bold")
         text.append("Type / to search, move with ↑ ↓ or j k, and press Enter to read.\n")
@@ -63,7 +64,7 @@ class Reader(VerticalScroll, can_focus=False):
     async def show_placeholder(self) -> None:
         self.entry = None
         await self.remove_children()
-        await self.mount_all(self.compose_placeholder())
+        await self.mount_all(self.placeholder())
 
     async def show_entry(self, entry: Entry, context: LinkContext) -> None:
         self.entry = entry
