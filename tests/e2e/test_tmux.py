@@ -86,7 +86,7 @@ def test_search_open_follow_and_quit(terminal: Terminal) -> None:
     terminal.wait_for("Concepts (3)")
     terminal.keys("/")
     terminal.keys("-l", "knock")
-    screen = terminal.wait_for("matches")
+    screen = terminal.wait_for("for “knock”")
     assert "Door knocking" in screen
     terminal.keys("Enter")
     screen = terminal.wait_for("door-knocking.md")

@@ -200,7 +200,9 @@ def test_one_index_per_kb_under_the_cache_dir(tmp_path: Path, kb_root: Path) -> 
 
 def test_schema_version_change_rebuilds(kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     KBIndex(kb_root).sync()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", store_module.SCHEMA_VERSION + 1)
+    from kbtui.index import manifest
+
+    monkeypatch.setattr(manifest, "SCHEMA_VERSION", manifest.SCHEMA_VERSION + 1)
     assert KBIndex(kb_root).sync().rebuilt
 
 

@@ -203,7 +203,7 @@ def american_prefix(prefix: str) -> str:
     full = american(prefix)
     if full != prefix:
         return full
-    match = re.match(r"^(\w{3,})is(a|at|ati|atio|in)?$", prefix)
+    match = re.match(r"^(\w{3,})is(e|es|ed|er|ers|i|in|ing|a|at|ati|atio|ation|ations)?$", prefix)
     if match and not any(w.startswith(prefix) for w in _ISE_WORDS):
         return match.group(1) + "iz" + (match.group(2) or "")
     for stem in _OUR_STEMS:

@@ -42,9 +42,9 @@ if TYPE_CHECKING:
 
 # Whoosh and the Markdown parser are imported in the workers, after the first paint.
 
-SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys; typing is never slowed
+SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys into one search
 NARROW_WIDTH = 90
-SEARCH_LIMIT = 50
+SEARCH_LIMIT = 25
 
 
 class MainScreen(Screen[None]):
@@ -353,7 +353,10 @@ class MainScreen(Screen[None]):
     def search_changed(self, message: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
+        if SEARCH_DEBOUNCE:
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
+        else:
+            self._run_search()
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
@@ -389,7 +392,12 @@ class MainScreen(Screen[None]):
         self.query_one(EntryList).show_hits(message.result)
         self.shown_query = message.result.query
         hits = len(message.result.hits)
-        self._status(f"{hits} match{'es' if hits != 1 else ''}" if hits else "No matches")
+        query = message.result.query.strip()
+        self._status(
+            f"{hits} match{'es' if hits != 1 else ''} for “{query}”"
+            if hits
+            else f"No matches for “{query}”"
+        )
 
     # -- actions ---------------------------------------------------------------------------
 
