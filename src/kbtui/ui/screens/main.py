@@ -422,7 +422,9 @@ class MainScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         self.remove_class("-reading")
-        self.query_one("#search", Input).focus()
+        # set_focus now, not focus() (which waits a turn): a fast "/org" must not
+        # deliver the "o" to the list.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
