@@ -102,6 +102,7 @@ def keystroke_latency(kb: Path, env: dict[str, str], words: list[str]) -> list[f
             time.sleep(0.05)
         time.sleep(1.0)  # let the spelling table warm up, as it does while a person reads
         tmux("send-keys", "/")
+        time.sleep(0.2)  # keys sent in the same instant as "/" can reach the list first
         for word in words:
             typed = ""
             for char in word:

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from kbtui.kb.text import neutralise
+from kbtui.kb.text import json_safe, neutralise
 
 
 def say(text: str = "") -> None:
@@ -14,7 +14,8 @@ def say(text: str = "") -> None:
 
 
 def say_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout, with DEL, C1 and bidi controls (from file names) as \\u escapes."""
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
 
 
 def warn(text: str) -> None:

@@ -50,6 +50,8 @@ SEARCH_LIMIT = 25
 class MainScreen(Screen[None]):
     """Search and entry list on the left, the reader on the right."""
 
+    AUTO_FOCUS = "#entries"  # the list, not the first focusable widget (the search box)
+
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
         Binding("escape", "escape", "Back to list", show=False, id="search.leave"),
@@ -106,7 +108,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._update_nav()
-        self.query_one(EntryList).focus()
         self._index_worker()
 
     def on_resize(self, event: Resize) -> None:
@@ -422,8 +423,6 @@ class MainScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         self.remove_class("-reading")
-        # set_focus now, not focus() (which waits a turn): a fast "/org" must not
-        # deliver the "o" to the list.
         self.set_focus(self.query_one("#search", Input))
 
     def action_escape(self) -> None:
