@@ -1,109 +1,206 @@
-"""`check`: one test per kind of problem, each on a small KB made for it."""
+"""`check`: one test per kind of problem, each on a small KB made for it with write_kb,
+plus the exact report for the shared fixture KB."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from kbtui.kb import PROBLEM_KINDS, check, load_kb
 from tests.conftest import write_kb
 
+MINI_KB = Path(__file__).resolve().parents[1] / "fixtures" / "mini-kb"
+
 GOOD_A = "# A\n\n## Summary\nA is first. It links to B.\n\n## Related\n- b\n"
 GOOD_B = "# B\n\n## Summary\nB is second. It links to A.\n\n## Related\n- a\n"
+
+
+def lines(root: Path) -> list[str]:
+    return [p.line() for p in check(load_kb(root))]
 
 
 def kinds(tmp_path: Path, files: dict[str, str | bytes]) -> set[tuple[str, str]]:
     return {(p.slug, p.kind) for p in check(load_kb(write_kb(tmp_path, files)))}
 
 
+def linked_from_a(*slugs: str) -> dict[str, str | bytes]:
+    """A and B link to each other; A also links to ``slugs`` so they are not orphans."""
+    return {"a.md": GOOD_A + "".join(f"- {s}\n" for s in slugs), "b.md": GOOD_B}
+
+
+def test_the_fixture_kb_has_exactly_its_known_problems() -> None:
+    assert lines(MINI_KB) == [
+        "distributed-organizing: duplicate-section: section 'Summary' appears twice",
+        "distributed-organizing: missing-summary: the Summary is still TBD",
+        "house-meetings: broken-link: Related: 'phone-trees' is not in this KB",
+    ]
+
+
 def test_a_clean_kb_has_no_problems(tmp_path: Path) -> None:
-    assert kinds(tmp_path, {"a.md": GOOD_A, "b.md": GOOD_B}) == set()
+    assert lines(write_kb(tmp_path, linked_from_a())) == []
 
 
 def test_broken_link(tmp_path: Path) -> None:
-    found = check(load_kb(write_kb(tmp_path, {"a.md": GOOD_A + "- ghost\n", "b.md": GOOD_B})))
-    assert [p.line() for p in found] == ["a: broken-link: Related: 'ghost' is not in this KB"]
+    files = linked_from_a("ghost")
+    files["b.md"] = GOOD_B + "\n## Body\nSee [[nowhere]] [source: lost].\n"
+    assert lines(write_kb(tmp_path, files)) == [
+        "a: broken-link: Related: 'ghost' is not in this KB",
+        "b: broken-link: Body: 'lost' is not in this KB",
+        "b: broken-link: Body: 'nowhere' is not in this KB",
+    ]
 
 
 def test_missing_summary_three_ways(tmp_path: Path) -> None:
-    files = {
-        "a.md": GOOD_A + "- c\n- d\n- e\n",
-        "b.md": GOOD_B,
-        "c.md": "## Summary\nTBD: later.\n\n## Related\n- a\n",
-        "d.md": "## Body\nNo summary at all.\n\n## Related\n- a\n",
-        "e.md": "## Summary\n\n## Body\nEmpty summary.\n\n## Related\n- a\n",
-    }
-    found = {
-        p.slug: p.detail
-        for p in check(load_kb(write_kb(tmp_path, files)))
-        if p.kind == "missing-summary"
-    }
-    assert found == {
-        "c": "the Summary is still TBD",
-        "d": "no Summary section",
-        "e": "the Summary section is empty",
-    }
+    files = linked_from_a("c", "d", "e")
+    files["c.md"] = "## Summary\nTBD: later.\n\n## Related\n- a\n"
+    files["d.md"] = "## Body\nNo summary at all.\n\n## Related\n- a\n"
+    files["e.md"] = "## Summary\n\n## Body\nEmpty summary.\n\n## Related\n- a\n"
+    assert lines(write_kb(tmp_path, files)) == [
+        "c: missing-summary: the Summary is still TBD",
+        "d: missing-summary: no Summary section",
+        "e: missing-summary: the Summary section is empty",
+    ]
 
 
 def test_duplicate_section(tmp_path: Path) -> None:
-    text = GOOD_A + "\n## Summary\nAgain.\n"
-    assert ("a", "duplicate-section") in kinds(tmp_path, {"a.md": text, "b.md": GOOD_B})
+    files = linked_from_a()
+    files["a.md"] = GOOD_A + "\n## Summary\nAgain. Twice.\n"
+    assert lines(write_kb(tmp_path, files)) == [
+        "a: duplicate-section: section 'Summary' appears twice"
+    ]
 
 
 def test_empty_entry(tmp_path: Path) -> None:
-    found = kinds(
-        tmp_path,
-        {
-            "a.md": GOOD_A + "- blank\n- heading\n",
-            "b.md": GOOD_B,
-            "blank.md": "  \n\n",
-            "heading.md": "# Only a title\n",
-        },
-    )
-    assert ("blank", "empty-entry") in found and ("heading", "empty-entry") in found
+    files = linked_from_a("blank", "heading", "nothing")
+    files.update({"blank.md": "  \n\n\t\n", "heading.md": "# Only a title\n", "nothing.md": ""})
+    assert lines(write_kb(tmp_path, files)) == [
+        "blank: empty-entry: the entry has no text",
+        "heading: empty-entry: the entry has no text",
+        "nothing: empty-entry: the entry has no text",
+    ]
 
 
 def test_undecodable(tmp_path: Path) -> None:
-    bad = b"## Summary\nBroken \xff\xfe bytes. Still read.\n\n## Related\n- a\n"
-    found = check(
-        load_kb(write_kb(tmp_path, {"a.md": GOOD_A + "- bad\n", "b.md": GOOD_B, "bad.md": bad}))
-    )
-    assert [(p.slug, p.kind) for p in found] == [("bad", "undecodable")]
-    kb = load_kb(tmp_path)
-    assert "\ufffd" in kb.entries["bad"].summary  # type: ignore[operator]
+    files = linked_from_a("bad")
+    files["bad.md"] = b"## Summary\nBroken \xff\xfe bytes. Still read.\n\n## Related\n- a\n"
+    root = write_kb(tmp_path, files)
+    assert lines(root) == [
+        "bad: undecodable: the file is not valid UTF-8; unreadable bytes were replaced"
+    ]
+    assert load_kb(root).entries["bad"].summary == "Broken \ufffd\ufffd bytes. Still read."
 
 
 def test_outside_link(tmp_path: Path) -> None:
-    text = GOOD_A + "- ../../etc/passwd\n- https://example.org\n"
-    found = [p for p in check(load_kb(write_kb(tmp_path, {"a.md": text, "b.md": GOOD_B})))]
-    assert [(p.slug, p.kind) for p in found] == [("a", "outside-link")] * 2
+    files = linked_from_a("../../etc/passwd", "https://example.org", "/etc/hosts")
+    assert lines(write_kb(tmp_path, files)) == [
+        "a: outside-link: Related: '../../etc/passwd' leads outside",
+        "a: outside-link: Related: '/etc/hosts' leads outside",
+        "a: outside-link: Related: 'https://example.org' leads outside",
+    ]
+
+
+def test_outside_link_from_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.md").write_text("## Summary\nNot ours. Really.\n", encoding="utf-8")
+    root = write_kb(tmp_path / "kb", linked_from_a())
+    (root / "leak.md").symlink_to(tmp_path / "elsewhere.md")
+    assert lines(root) == ["leak: outside-link: file is a symlink that leads outside the KB"]
 
 
 def test_orphan(tmp_path: Path) -> None:
-    found = kinds(
-        tmp_path,
-        {"a.md": GOOD_A, "b.md": GOOD_B, "lonely.md": "## Summary\nNobody links here. Sad.\n"},
-    )
-    assert found == {("lonely", "orphan")}
+    files = linked_from_a()
+    files["lonely.md"] = "## Summary\nNobody links here. Sad.\n\n## Related\n- a\n"
+    assert lines(write_kb(tmp_path, files)) == ["lonely: orphan: no other entry links here"]
+
+
+def test_a_single_entry_is_not_an_orphan(tmp_path: Path) -> None:
+    assert lines(write_kb(tmp_path, {"only.md": "## Summary\nAlone. Fine.\n"})) == []
 
 
 def test_duplicate_slug(tmp_path: Path) -> None:
-    found = kinds(tmp_path, {"a.md": GOOD_A, "b.md": GOOD_B, "A.MD": GOOD_A})
-    assert ("a", "duplicate-slug") in found
+    files = linked_from_a()
+    files["b.markdown"] = GOOD_B
+    assert lines(write_kb(tmp_path, files)) == [
+        "b: duplicate-slug: b.md and b.markdown share a slug"
+    ]
 
 
-def test_binary_too_large_and_control_characters(tmp_path: Path) -> None:
-    files: dict[str, str | bytes] = {
-        "a.md": GOOD_A + "- bin\n- big\n- esc\n",
-        "b.md": GOOD_B,
-        "bin.md": b"\x00\x01\x02PNG\x00",
-        "big.md": "## Summary\nBig. Really big.\n\n## Related\n- a\n" + "x" * (1 << 20) + "\n",
-        "esc.md": "## Summary\nRed \x1b[31m text\x07. Two.\n\n## Related\n- a\n",
-    }
+def test_duplicate_slug_by_case(tmp_path: Path) -> None:
+    files = linked_from_a()
+    files["A.MD"] = GOOD_A
     found = kinds(tmp_path, files)
-    assert {("bin", "binary"), ("big", "too-large"), ("esc", "control-characters")} <= found
+    assert found == {("a", "duplicate-slug")}
 
 
-def test_every_documented_kind_is_reachable() -> None:
+def test_binary(tmp_path: Path) -> None:
+    files = linked_from_a("bin")
+    files["bin.md"] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    found = kinds(tmp_path, files)
+    assert ("bin", "binary") in found
+    assert {slug for slug, _ in found} == {"bin"}
+
+
+def test_too_large(tmp_path: Path) -> None:
+    files = linked_from_a("big")
+    files["big.md"] = "## Summary\nBig. Really big.\n\n## Related\n- a\n" + "x" * (1 << 20) + "\n"
+    assert lines(write_kb(tmp_path, files)) == [
+        "big: too-large: the file is over 1 MiB; only its first 1 MiB was read"
+    ]
+
+
+def test_too_large_cut_inside_a_character_is_not_undecodable(tmp_path: Path) -> None:
+    files = linked_from_a("big")
+    files["big.md"] = "## Summary\nBig. Accents.\n\n## Related\n- a\n\n## Body\n" + "é" * (1 << 20)
+    assert kinds(tmp_path, files) == {("big", "too-large")}
+
+
+def test_control_characters(tmp_path: Path) -> None:
+    files = linked_from_a("esc")
+    files["esc.md"] = "## Summary\nRed \x1b[31m text\x07. Two.\n\n## Related\n- a\n"
+    root = write_kb(tmp_path, files)
+    assert lines(root) == [
+        "esc: control-characters: the text holds control characters or escape sequences "
+        "(shown as ␛)"
+    ]
+    assert load_kb(root).entries["esc"].summary == "Red ␛[31m text␇. Two."
+
+
+def test_unreadable_dangling_symlink(tmp_path: Path) -> None:
+    root = write_kb(tmp_path, linked_from_a())
+    (root / "gone.md").symlink_to(root / "deleted.md")
+    assert [(p.slug, p.kind) for p in check(load_kb(root))] == [("gone", "unreadable")]
+
+
+def test_unreadable_fifo_does_not_hang(tmp_path: Path) -> None:
+    root = write_kb(tmp_path, linked_from_a())
+    os.mkfifo(root / "pipe.md")  # opening this for reading would block forever
+    # In a child process, so that a regression fails on the timeout instead of hanging.
+    done = subprocess.run(
+        [sys.executable, "-m", "kbtui", "check", "--kb", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == "pipe: unreadable: not a regular file"
+
+
+def test_problems_are_sorted_by_slug_then_kind(tmp_path: Path) -> None:
+    files = linked_from_a("zz", "mm")
+    files["zz.md"] = "## Body\nNo summary.\n\n## Related\n- ghost\n"
+    files["mm.md"] = "## Summary\nTBD\n\n## Summary\nTBD\n\n## Related\n- a\n"
+    found = [(p.slug, p.kind) for p in check(load_kb(write_kb(tmp_path, files)))]
+    assert found == [
+        ("mm", "duplicate-section"),
+        ("mm", "missing-summary"),
+        ("zz", "broken-link"),
+        ("zz", "missing-summary"),
+    ]
+
+
+def test_every_documented_kind_is_known() -> None:
     documented = {
         "broken-link",
         "missing-summary",
@@ -113,5 +210,9 @@ def test_every_documented_kind_is_reachable() -> None:
         "outside-link",
         "orphan",
         "duplicate-slug",
+        "binary",
+        "too-large",
+        "control-characters",
+        "unreadable",
     }
     assert documented <= set(PROBLEM_KINDS)

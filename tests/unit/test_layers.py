@@ -50,3 +50,52 @@ def test_tui_module_defers_whoosh_and_mistune() -> None:
     modules = imported_after("import kbtui.ui.app")
     assert "textual" in modules
     assert "whoosh" not in modules and "mistune" not in modules
+
+
+def test_the_foundation_modules_alone_never_import_textual() -> None:
+    probe = (
+        "import sys\nimport kbtui.kb, kbtui.cli, kbtui.cli.kb_commands, kbtui.paths\n"
+        "from kbtui.kb import load_kb, check, parse_entry\n"
+        "print('textual' in sys.modules, any(m.startswith('textual.') for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["False", "False"]
+
+
+MINI_KB = Path(__file__).resolve().parents[1] / "fixtures" / "mini-kb"
+
+
+def imported_by_command(*args: str) -> tuple[int, set[str]]:
+    """Run the real entry point (kbtui/__main__.py, as `python -m kbtui ...` does) and
+    list every module loaded by the time the process exits."""
+    probe = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'))\n"
+        "runpy.run_module('kbtui', run_name='__main__', alter_sys=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("MODULES "), done.stderr
+    return done.returncode, set(last.split()[1:])
+
+
+def test_kbtui_check_through_the_entry_point_never_imports_textual() -> None:
+    for args, expected in (
+        (("check",), 1),
+        (("check", "--json"), 1),
+        (("show", "moblab"), 0),
+        (("show", "nowhere"), 2),
+    ):
+        code, modules = imported_by_command(*args, "--kb", str(MINI_KB))
+        assert code == expected, args
+        assert {"kbtui.cli", "kbtui.kb.parser", "kbtui.cli.kb_commands"} <= modules, args
+        assert not {m for m in modules if m == "textual" or m.startswith("textual.")}, args
+        assert not {m for m in modules if m == "whoosh" or m.startswith("whoosh.")}, args

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from kbtui.kb.model import LinkKind, SectionKey
+from pathlib import Path
+
+import pytest
+
+from kbtui.kb.model import Entry, LinkKind, SectionKey
 from kbtui.kb.parser import parse_entry
+
+MINI_KB = Path(__file__).resolve().parents[1] / "fixtures" / "mini-kb"
+
+
+def fixture_entry(slug: str) -> Entry:
+    text = (MINI_KB / f"{slug}.md").read_text(encoding="utf-8")
+    return parse_entry(text, slug, f"{slug}.md")
+
 
 # The seed's layout: bare heading lines, a TBD summary that appears twice, citations,
 # source lines with grounding, RAW and size, and a Verified line glued to the list.
@@ -183,3 +195,210 @@ def test_rendered_markdown_keeps_formatting() -> None:
     assert entry.sections[0].markdown == "Some *emphasis* and a [link](one-to-ones)."
     plain = parse_entry("## Body\nSome *emphasis*.\n", "x", render=False)
     assert plain.sections[0].markdown == "Some emphasis."
+
+
+# --- The shared fixture KB (tests/fixtures/mini-kb) -------------------------------
+
+
+def test_fixture_seed_layout_entry_sections_and_flags() -> None:
+    entry = fixture_entry("distributed-organizing")
+    assert entry.title == "Distributed organizing"  # no "# " heading: the slug, readable
+    assert entry.type == "concept"
+    assert [s.name for s in entry.sections] == [
+        "Summary",
+        "Body",
+        "Use it for",
+        "Worked examples",
+        "Related",
+        "Summary",
+        "Open Questions",
+        "Sources & verification",
+    ]
+    assert [s.key for s in entry.sections][-2:] == [SectionKey.OPEN_QUESTIONS, SectionKey.SOURCES]
+    assert entry.duplicate_sections == ("Summary",)
+    assert entry.summary is None and entry.summary_missing
+    body = entry.section(SectionKey.BODY)
+    assert body is not None and body.text.startswith("Distributed organizing hands out")
+    assert "Running a nationwide push" in entry.sections[2].text
+
+
+def test_fixture_seed_layout_entry_links() -> None:
+    entry = fixture_entry("distributed-organizing")
+    by_kind = {
+        kind: [(link.section, link.target) for link in entry.links if link.kind is kind]
+        for kind in LinkKind
+    }
+    assert by_kind[LinkKind.CITATION] == [
+        ("Body", "moblab"),
+        ("Body", "commons-library"),
+        ("Body", "civil-resistance-2-0"),
+    ]
+    assert by_kind[LinkKind.EXAMPLE] == [
+        ("Worked examples", "case-studies/gezi-park"),
+        ("Worked examples", "case-studies/glasgow-rent-strike"),
+    ]
+    assert by_kind[LinkKind.RELATED] == [
+        ("Related", "one-to-ones"),
+        ("Related", "house-meetings"),
+        ("Related", "power-mapping"),
+        ("Related", "moblab"),
+    ]
+    assert by_kind[LinkKind.SOURCE] == [
+        ("Sources & verification", "sources/moblab"),
+        ("Sources & verification", "sources/commons-library"),
+        ("Sources & verification", "civil-resistance-2-0"),
+    ]
+    assert by_kind[LinkKind.INLINE] == [] and by_kind[LinkKind.STEP] == []
+
+
+def test_fixture_seed_layout_source_lines_and_verified_line() -> None:
+    entry = fixture_entry("distributed-organizing")
+    assert [(s.target, s.grounding, s.raw, s.size) for s in entry.sources] == [
+        ("sources/moblab", "secondary", True, 812),
+        ("sources/commons-library", "secondary", True, 4410),
+        ("civil-resistance-2-0", "secondary", True, 6033),
+    ]
+    # The Verified line follows the last list item with no blank line: Markdown makes it
+    # part of that item, the parser must not.
+    last = entry.sources[-1]
+    assert last.text == "civil-resistance-2-0 — grounding: secondary — RAW (6033 chars)"
+    assert entry.verification is not None
+    assert (entry.verification.date, entry.verification.by) == ("2026-05-14", "fixture-qc")
+
+
+def test_fixture_markdown_entry() -> None:
+    entry = fixture_entry("one-to-ones")
+    assert entry.title == "One-to-one conversations"
+    assert [s.name for s in entry.sections] == [
+        "Summary",
+        "Body",
+        "Use it for",
+        "Related",
+        "Sources & verification",
+    ]
+    assert entry.summary is not None and entry.summary.startswith("A planned, unhurried")
+    assert entry.duplicate_sections == ()
+    assert [(k.kind, k.target, k.label) for k in entry.links] == [
+        (LinkKind.INLINE, "house-meetings", "house meeting"),
+        (LinkKind.CITATION, "commons-library", "commons-library"),
+        (LinkKind.RELATED, "distributed-organizing", "distributed-organizing"),
+        (LinkKind.RELATED, "power-mapping", "Power mapping"),
+        (
+            LinkKind.SOURCE,
+            "sources/commons-library",
+            "sources/commons-library — grounding: secondary",
+        ),
+    ]
+    source = entry.sources[0]
+    assert (source.grounding, source.raw, source.size) == ("secondary", False, None)
+    assert entry.verification is not None and entry.verification.by == "fixture-qc"
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind"),
+    [
+        ("case-studies/gezi-park", "case-study"),
+        ("sources/moblab", "source"),
+        ("toolkits/house-meeting-kit", "toolkits"),
+        ("power-mapping", "concept"),
+    ],
+)
+def test_fixture_types(slug: str, kind: str) -> None:
+    assert fixture_entry(slug).type == kind
+
+
+def test_fixture_accented_title_is_kept() -> None:
+    entry = fixture_entry("case-studies/gezi-park")
+    assert entry.title == "Gézi Park, Istanbul (2013)"
+    assert "Gézi park" in (entry.summary or "")
+
+
+# --- More of the format -----------------------------------------------------------
+
+
+def test_worked_examples_in_every_link_style() -> None:
+    text = (
+        "## Worked examples\n- [Gezi](case-studies/gezi-park)\n"
+        "- [[case-studies/glasgow-rent-strike]]\n- case-studies/x — with a note\n"
+    )
+    links = parse_entry(text, "x").links
+    assert [(k.kind, k.target, k.label) for k in links] == [
+        (LinkKind.EXAMPLE, "case-studies/gezi-park", "Gezi"),
+        (LinkKind.EXAMPLE, "case-studies/glasgow-rent-strike", "case-studies/glasgow-rent-strike"),
+        (LinkKind.EXAMPLE, "case-studies/x", "case-studies/x — with a note"),
+    ]
+
+
+def test_nested_list_items_are_links_too() -> None:
+    links = parse_entry("## Related\n- a\n  - b\n- [[c]]\n", "x").links
+    assert [k.target for k in links] == ["a", "b", "c"]
+
+
+def test_setext_dash_headings() -> None:
+    text = "Summary\n-------\nDashes.\n\nWorked examples\n---------------\n- a\n"
+    entry = parse_entry(text, "x")
+    assert [(s.name, s.key) for s in entry.sections] == [
+        ("Summary", SectionKey.SUMMARY),
+        ("Worked examples", SectionKey.WORKED_EXAMPLES),
+    ]
+    assert entry.summary == "Dashes."
+    assert [k.target for k in entry.links] == ["a"]
+
+
+def test_a_bare_heading_is_the_whole_line_only() -> None:
+    text = "## Body\nSummary of the plan is here.\nRelated work matters.\n"
+    entry = parse_entry(text, "x")
+    assert [s.name for s in entry.sections] == ["Body"]
+    assert entry.sections[0].text == "Summary of the plan is here.\nRelated work matters."
+    assert entry.links == ()
+
+
+def test_minor_headings_stay_inside_their_section() -> None:
+    entry = parse_entry("# T\n## Body\nText.\n### A detail\nMore.\n### Related\n- x\n", "x")
+    assert [(s.name, s.text) for s in entry.sections] == [
+        ("Body", "Text.\nA detail\nMore."),
+        ("Related", "x"),
+    ]
+
+
+def test_source_lines_without_bullets() -> None:
+    text = (
+        "Sources & verification\nsources/moblab — grounding: primary — RAW (1,024 chars)\n"
+        "plain-source\nVerified 2025-01-02 by Someone\n"
+    )
+    entry = parse_entry(text, "x")
+    assert [(s.target, s.grounding, s.raw, s.size) for s in entry.sources] == [
+        ("sources/moblab", "primary", True, 1024),
+        ("plain-source", None, False, None),
+    ]
+    assert entry.verification is not None
+    assert (entry.verification.date, entry.verification.by) == ("2025-01-02", "Someone")
+
+
+def test_a_real_summary_after_a_tbd_one_is_used() -> None:
+    entry = parse_entry("## Summary\nTBD\n\n## Summary\nReal one. Two.\n", "x")
+    assert entry.summary == "Real one. Two."
+    assert entry.duplicate_sections == ("Summary",)
+
+
+def test_lowercase_tbd_counts_as_missing() -> None:
+    assert parse_entry("## Summary\ntbd: fill in.\n", "x").summary is None
+
+
+def test_a_section_appearing_three_times_is_flagged_once() -> None:
+    text = "## Related\n- a\n\n## Related\n- b\n\n## Related\n- c\n"
+    entry = parse_entry(text, "x")
+    assert [s.name for s in entry.sections] == ["Related"] * 3
+    assert entry.duplicate_sections == ("Related",)
+    assert [k.target for k in entry.links] == ["a", "b", "c"]
+
+
+def test_readable_title_from_slug() -> None:
+    assert parse_entry("## Body\nx\n", "toolkits/phone_tree-basics").title == "Phone tree basics"
+
+
+def test_crlf_and_lone_cr_line_endings() -> None:
+    entry = parse_entry("# T\r\nSummary\r\nOne. Two.\rRelated\r\n- a\r\n", "x")
+    assert [s.name for s in entry.sections] == ["Summary", "Related"]
+    assert entry.summary == "One. Two."
+    assert [k.target for k in entry.links] == ["a"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbtui.kb import check, load_kb, parse_entry
+from kbtui.kb import PROBLEM_KINDS, Resolver, check, load_kb, normalise_target, parse_entry
 from kbtui.kb.loader import decode
-from kbtui.kb.text import has_unsafe
+from kbtui.kb.text import has_unsafe, json_safe, neutralise
 
 SECTION_WORDS = st.sampled_from(
     [
@@ -73,3 +74,75 @@ def test_load_and_check_never_raise(files: list[bytes]) -> None:
         problems = check(kb)
         assert len(kb) <= len(files)
         assert all(p.slug and p.kind for p in problems)
+
+
+# Any text at all: every Unicode category, controls, lone CRs, huge code points.
+ANY_TEXT = st.text(max_size=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=ANY_TEXT)
+def test_parse_entry_never_raises_on_any_text(text: str) -> None:
+    entry = parse_entry(text, "case-studies/x")
+    assert entry.type == "case-study"
+    assert entry.title  # never empty: the heading or the readable slug
+    assert entry.summary is None or not entry.summary.upper().startswith("TBD")
+    assert len(set(entry.duplicate_sections)) == len(entry.duplicate_sections)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=600))
+def test_a_file_of_any_bytes_loads_safely(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "entry.md").write_bytes(data)
+        kb = load_kb(root)
+        problems = check(kb)
+    assert list(kb.entries) == ["entry"]
+    entry = kb.entries["entry"]
+    visible = [entry.title, entry.summary or "", *(s.text for s in entry.sections)]
+    visible += [s.name for s in entry.sections] + [k.target for k in entry.links]
+    assert not [t for t in visible if has_unsafe(t)]
+    assert {p.kind for p in problems} <= set(PROBLEM_KINDS)
+    assert all(p.slug == "entry" for p in problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=ANY_TEXT)
+def test_neutralise_is_safe_idempotent_and_keeps_length(text: str) -> None:
+    safe = neutralise(text)
+    assert not has_unsafe(safe)
+    assert neutralise(safe) == safe
+    assert len(safe) == len(text)
+    assert safe.count("\n") == text.count("\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.recursive(ANY_TEXT, lambda inner: st.lists(inner) | st.dictionaries(ANY_TEXT, inner))
+)
+def test_json_safe_round_trips(value: object) -> None:
+    dumped = json_safe(json.dumps(value, ensure_ascii=False))
+    assert not has_unsafe(dumped)
+    assert json.loads(dumped) == value
+
+
+SLUGS = ["moblab", "sources/moblab", "case-studies/gezi-park", "toolkits/kit", "a/b/c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raw=st.one_of(
+        ANY_TEXT,
+        st.sampled_from(["../", "/", "~", "http:", "..\\", "%2e"]).flatmap(
+            lambda prefix: ANY_TEXT.map(lambda rest: prefix + rest)
+        ),
+    )
+)
+def test_resolver_never_raises_and_never_escapes(raw: str) -> None:
+    resolved, outside = Resolver(SLUGS).resolve(raw)
+    assert resolved is None or resolved in SLUGS
+    assert resolved is None or outside is None
+    name = normalise_target(raw).name
+    if name is not None:
+        assert ".." not in name.split("/") and not name.startswith("/")

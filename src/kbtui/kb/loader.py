@@ -9,6 +9,7 @@ binary files are reported instead of choking the parser.
 from __future__ import annotations
 
 import os
+import stat as stat_mode
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,9 @@ def scan(root: Path) -> Scan:
                 stat = item.stat()
             except OSError as error:
                 problems.append(Problem(slug, "unreadable", error.strerror or str(error)))
+                continue
+            if not stat_mode.S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
+                problems.append(Problem(slug, "unreadable", "not a regular file"))
                 continue
             if slug in files:
                 problems.append(

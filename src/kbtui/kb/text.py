@@ -26,3 +26,10 @@ def neutralise(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (from ``json.dumps``) with DEL, C1 controls and bidi overrides written
+    as ``\\u`` escapes: the same data, still valid JSON, nothing a terminal acts on.
+    ``json.dumps`` already escapes C0 controls; these may only occur inside strings."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
