@@ -79,7 +79,9 @@ def peak_rss_mb(command: str, env: dict[str, str], keys: list[str]) -> float:
         tmux("kill-server")
 
 
-def keystroke_latency(kb: Path, env: dict[str, str], words: list[str]) -> list[float]:
+def keystroke_latency(
+    kb: Path, env: dict[str, str], words: list[str], settle: float = 1.0
+) -> list[float]:
     """Type words one key at a time into kbtui in tmux; time each key until the status
     line names the new query, i.e. until the updated results are on the screen."""
     tmux("kill-server")
@@ -100,7 +102,7 @@ def keystroke_latency(kb: Path, env: dict[str, str], words: list[str]) -> list[f
             if time.perf_counter() > deadline:
                 raise TimeoutError("kbtui never became ready")
             time.sleep(0.05)
-        time.sleep(1.0)  # let the spelling table warm up, as it does while a person reads
+        time.sleep(settle)  # the spelling table (and, given time, the KB graph) load meanwhile
         tmux("send-keys", "/")
         time.sleep(0.2)  # keys sent in the same instant as "/" can reach the list first
         for word in words:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 # Whoosh and the Markdown parser are imported in the workers, after the first paint.
 
+GRAPH_YIELD_EVERY = 10  # entries parsed between short pauses
 SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys into one search
 NARROW_WIDTH = 90
 SEARCH_LIMIT = 25
@@ -151,9 +152,17 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="graph", exit_on_error=False)
     def _graph_worker(self) -> None:
+        import time
+
         from kbtui.kb.graph import load_kb
 
-        self.post_message(KBLoaded(load_kb(self.kb_root, render=False)))
+        def breathe(done: int, total: int) -> None:
+            # Parsing a large KB holds the GIL; pausing now and then keeps typing in
+            # the search box smooth while backlinks are still being worked out.
+            if done % GRAPH_YIELD_EVERY == 0:
+                time.sleep(0.002)
+
+        self.post_message(KBLoaded(load_kb(self.kb_root, progress=breathe, render=False)))
 
     @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
     def _entry_worker(self, slug: str, history: bool) -> None:
