@@ -59,6 +59,7 @@ class KBIndex:
         self._manifest: Manifest | None = None
         self._searcher: Any = None
         self._vocabulary: Vocabulary | None = None
+        self._spare_searchers: list[Any] = []
         self._lock = threading.RLock()
         self.notices: list[str] = []
 
@@ -101,6 +102,9 @@ class KBIndex:
 
     def _drop_searcher(self) -> None:
         self._vocabulary = None
+        for spare in self._spare_searchers:
+            spare.close()
+        self._spare_searchers.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -268,11 +272,24 @@ class KBIndex:
                 return run(self._searcher, text, limit, self._vocabulary_for_searcher)
 
     def warm_up(self) -> None:
-        """Open the searcher and build the spelling table before the first keystroke."""
+        """Open the searcher and build the spelling table before it is first needed.
+
+        The table is built from a searcher of its own, outside the lock, so searches
+        typed meanwhile are not held up (it takes a second on a 10,000-entry KB)."""
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.ix.searcher()
-            self._vocabulary_for_searcher()
+            if self._vocabulary is not None:
+                return
+            ix = self.ix
+        own = ix.searcher()
+        vocabulary = vocabulary_of(own)
+        with self._lock:
+            if self._vocabulary is None and self._ix is ix:
+                self._vocabulary = vocabulary
+                self._spare_searchers.append(own)  # its reader answers frequency lookups
+            else:
+                own.close()
 
     def _vocabulary_for_searcher(self) -> Vocabulary:
         if self._vocabulary is None:
