@@ -44,6 +44,16 @@ def bundled_kb() -> Path:
     return Path(__file__).resolve().parents[2] / "kb"
 
 
+def kb_display_name(root: Path) -> str:
+    """How to name a KB to a person: its folder name, or "starter KB" for the bundled one."""
+    try:
+        if root.resolve() == bundled_kb().resolve():
+            return "starter KB"
+    except OSError:
+        pass
+    return root.name
+
+
 class KBLocationError(Exception):
     """The KB folder asked for cannot be used; the message is one clear sentence."""
 

@@ -125,3 +125,8 @@ def test_errors_name_where_the_path_came_from(
     with pytest.raises(paths.KBLocationError, match=r"\(--kb\) does not exist"):
         paths.resolve_kb(str(tmp_path / "also-gone"))
     assert not (tmp_path / "gone").exists() and not (tmp_path / "also-gone").exists()
+
+
+def test_display_name(tmp_path: Path) -> None:
+    assert paths.kb_display_name(paths.bundled_kb()) == "starter KB"
+    assert paths.kb_display_name(tmp_path / "my-kb") == "my-kb"

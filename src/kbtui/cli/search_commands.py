@@ -9,7 +9,7 @@ from typing import Any
 
 from kbtui.cli.output import say, say_json, warn
 from kbtui.kb.model import type_label
-from kbtui.paths import resolve_kb
+from kbtui.paths import kb_display_name, resolve_kb
 
 
 def add_search_commands(commands: Any, add_kb: Callable[..., None]) -> None:
@@ -95,5 +95,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     kb_index, report = _open_index(args, rebuild=args.rebuild)
     where = "in memory" if kb_index.in_memory else str(kb_index.folder)
-    say(f"{kb_index.kb_root.name}: {report.describe()}; {kb_index.doc_count()} entries ({where}).")
+    name = kb_display_name(kb_index.kb_root)
+    say(f"{name}: {report.describe()}; {kb_index.doc_count()} entries ({where}).")
     return 0

@@ -8,6 +8,7 @@ stem (``campaigns`` -> ``campaign``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -225,10 +226,30 @@ class SpellingVariantFilter(Filter):  # type: ignore[misc]
 _TOKENS = r"\w+(?:[.'’]\w+)*"
 
 
+def strip_marks(text: str) -> str:
+    """``text`` with combining marks dropped and compatibility forms spelled out.
+
+    Decomposed accents (``e`` + U+0301, as macOS writes them), the dot of ``İ``
+    (which lower-cases to ``i`` + U+0307) and ligatures (``ﬁ``) would otherwise
+    split words or survive the accent map."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", kept)
+
+
+class FoldingTokenizer(RegexTokenizer):  # type: ignore[misc]
+    """A regex tokenizer that reads the text with its combining marks stripped."""
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Any]:
+        return super().__call__(strip_marks(value), **kwargs)  # type: ignore[no-any-return]
+
+
 def folding_analyzer() -> Analyzer:
     """Tokens, lower case, accents folded, spelling variants unified (no stemming)."""
     return (
-        RegexTokenizer(_TOKENS)
+        FoldingTokenizer(_TOKENS)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | SpellingVariantFilter()

@@ -18,7 +18,7 @@ from kbtui.index.results import ListedEntry
 
 MANIFEST = "kbtui-manifest.json"
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:

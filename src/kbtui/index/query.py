@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from whoosh import query
 from whoosh.searching import Searcher
 
-from kbtui.index.analysis import PREFIX_MAX, american_prefix, fold, text_analyzer
+from kbtui.index.analysis import PREFIX_MAX, american_prefix, fold, strip_marks, text_analyzer
 from kbtui.index.results import SearchHit, SearchResult, Segment
 from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
@@ -63,6 +63,7 @@ def _stems(text: str) -> list[str]:
 
 Expander = Callable[[str, str], list[str]]
 PREFIX_EXPANSIONS = 8
+TITLE_PREFIX_BOOST = 2.0
 
 
 def _word_query(
@@ -92,11 +93,12 @@ def _word_query(
             if len(candidate) >= 3 and not (common and common("prefixes", gram)):
                 # One posting list: the field holds every word's leading 3..10 letters.
                 alternatives.append(query.Term("prefixes", gram, boost=0.9))
-            elif expand is not None:
-                # A prefix so short or common that it starts words in most entries
-                # matches titles only until another letter narrows it.
+            if expand is not None:
+                # Titles with a word that starts so rank first, as a title match does
+                # for a whole word. A prefix so short or common that it starts words in
+                # most entries matches titles only until another letter narrows it.
                 for term in expand("title_words", candidate):
-                    alternatives.append(query.Term("title_words", term, boost=0.9))
+                    alternatives.append(query.Term("title_words", term, boost=TITLE_PREFIX_BOOST))
     if not alternatives:
         return None
     return _Or(alternatives)
@@ -109,7 +111,8 @@ def parse(
     common: Callable[[str, str], bool] | None = None,
 ) -> ParsedQuery:
     """Build the Whoosh query for ``text``; never raises."""
-    cleaned = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
+    typed = strip_marks(text[:MAX_QUERY_CHARS])  # "Ge\u0301zi" is one word, as Gézi is
+    cleaned = "".join(c if c.isprintable() else " " for c in typed)
     must: list[query.Query] = []
     must_not: list[query.Query] = []
     words: list[str] = []

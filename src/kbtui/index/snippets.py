@@ -8,11 +8,12 @@ regex and a cached word -> stem map, and stops at the first window, which keeps 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from whoosh.support.charset import accent_map
 
-from kbtui.index.analysis import fold, text_analyzer
+from kbtui.index.analysis import fold, strip_marks, text_analyzer
 
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
 _SPACE = re.compile(r"\s+")
@@ -37,7 +38,7 @@ def _matches(
     heads: frozenset[str],
 ) -> bool:
     found = memo.get(word)
-    if found is None and word[:HEAD].lower().translate(accent_map) not in heads:
+    if found is None and strip_marks(word).lower().translate(accent_map)[:HEAD] not in heads:
         # Stemming and spelling variants only change a word's ending: a word that
         # does not start like any query term cannot match, and needs no analysis.
         found = memo[word] = False
@@ -58,6 +59,8 @@ def make_snippet(
 ) -> list[tuple[str, bool]]:
     """Segments ``(text, matched)`` of a window of ``text`` around the first match."""
     text = _SPACE.sub(" ", text[:MAX_SCAN]).strip()
+    if not text.isascii():  # composed, so a decomposed accent does not split a word
+        text = unicodedata.normalize("NFC", text)
     if not text:
         return []
     first = None

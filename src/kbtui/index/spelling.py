@@ -76,5 +76,7 @@ class Vocabulary:
         """The best correction for a word the KB does not contain, if any."""
         if word in self.words or len(word) < 3:
             return None
-        found = [c for c in self.near(word) if c != word]
+        # Not "it" for "hit": a word under three letters is a stop word or too short
+        # to search for, so the suggestion would find nothing.
+        found = [c for c in self.near(word) if c != word and len(c) >= 3]
         return found[0] if found else None

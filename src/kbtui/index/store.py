@@ -11,6 +11,7 @@ index as it is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -33,6 +34,7 @@ from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
 
 WRITER_TIMEOUT = 3.0
+DAMAGED = "The search index was damaged and has been rebuilt."
 MAX_SEGMENTS = 3
 
 Progress = Callable[[int, int], None]
@@ -95,7 +97,7 @@ class KBIndex:
                 if any(len(row) < 6 for row in manifest.files.values()):
                     raise ValueError("the manifest has no listing")
         except Exception:
-            self.notices.append("The search index was damaged and has been rebuilt.")
+            self.notices.append(DAMAGED)
             return False
         self._ix, self._manifest = ix, manifest
         return True
@@ -128,13 +130,7 @@ class KBIndex:
         found = scan(self.kb_root)
         current = {file.slug: file for file in found.files}
         if rebuild or not self.open():
-            self._build(found.files, progress)
-            return SyncReport(
-                added=len(current),
-                rebuilt=True,
-                seconds=time.perf_counter() - started,
-                notices=tuple(self.notices[notices_before:]),
-            )
+            return self._rebuilt(found.files, progress, started, notices_before)
         assert self._manifest is not None
         old = self._manifest.files
         changed = [f for slug, f in current.items() if old.get(slug, [])[:3] != _signature(f)]
@@ -156,6 +152,10 @@ class KBIndex:
                     seconds=time.perf_counter() - started,
                     notices=tuple(self.notices[notices_before:]),
                 )
+            except OSError:
+                # The index folder cannot be written (a read-only or full disk): build
+                # afresh, in memory if the cache folder cannot take a new index either.
+                return self._rebuilt(found.files, progress, started, notices_before)
             fresh: dict[str, list[Any]] = {}
             try:
                 for done, file in enumerate(changed, 1):
@@ -169,6 +169,12 @@ class KBIndex:
                 # A small update writes a small segment and merges nothing; once the
                 # segments pile up, Whoosh's small-segment merge tidies them.
                 writer.commit(merge=len(self.ix._segments()) > MAX_SEGMENTS)
+            except Exception as error:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                if not isinstance(error, OSError):  # a segment could not be read
+                    self.notices.append(DAMAGED)
+                return self._rebuilt(found.files, progress, started, notices_before)
             except BaseException:
                 writer.cancel()
                 raise
@@ -180,6 +186,21 @@ class KBIndex:
             added=added,
             updated=len(changed) - added,
             removed=len(removed),
+            seconds=time.perf_counter() - started,
+            notices=tuple(self.notices[notices_before:]),
+        )
+
+    def _rebuilt(
+        self,
+        files: tuple[EntryFile, ...],
+        progress: Progress | None,
+        started: float,
+        notices_before: int,
+    ) -> SyncReport:
+        self._build(files, progress)
+        return SyncReport(
+            added=len(files),
+            rebuilt=True,
             seconds=time.perf_counter() - started,
             notices=tuple(self.notices[notices_before:]),
         )
@@ -258,18 +279,26 @@ class KBIndex:
         """Ranked hits with snippets for whatever was typed; never raises on odd input."""
         with self._lock:
             try:
-                if self._searcher is None:
-                    self._searcher = self.ix.searcher()
-                return run(self._searcher, text, limit, self._vocabulary_for_searcher)
-            except (OSError, EOFError, ValueError, KeyError) as error:
-                # The files under an open index changed (another kbtui rebuilt it, or
-                # it was damaged): open it afresh once, and rebuild if that fails too.
+                return self._run(text, limit)
+            except Exception:
+                # Parsing never raises, so this was reading the index: the files under
+                # it changed (another kbtui rebuilt it), or it was damaged (zlib, struct,
+                # IndexError... from a bad segment). Open it afresh once; if it will not
+                # open, or reading fails again, rebuild it.
                 self.close()
-                if not self.open():
-                    self.notices.append(f"The search index was reopened after an error ({error}).")
-                    self.sync()
-                self._searcher = self.ix.searcher()
-                return run(self._searcher, text, limit, self._vocabulary_for_searcher)
+                if not self.in_memory and self.open():
+                    try:
+                        return self._run(text, limit)
+                    except Exception:
+                        self.close()
+                        self.notices.append(DAMAGED)
+                self.sync(rebuild=True)
+                return self._run(text, limit)
+
+    def _run(self, text: str, limit: int) -> SearchResult:
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        return run(self._searcher, text, limit, self._vocabulary_for_searcher)
 
     def warm_up(self) -> None:
         """Open the searcher and build the spelling table before it is first needed.

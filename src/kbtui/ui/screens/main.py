@@ -19,6 +19,7 @@ from kbtui.index.results import ListedEntry
 from kbtui.kb.history import History
 from kbtui.kb.links import Resolver
 from kbtui.kb.model import Backlink
+from kbtui.paths import kb_display_name
 from kbtui.ui.messages import (
     EntriesListed,
     EntryLoaded,
@@ -196,7 +197,8 @@ class MainScreen(Screen[None]):
         if self.kb is None:
             self.resolver = Resolver(self.listed)
         count = len(self.listed)
-        self.app.sub_title = f"{self.kb_root.name} · {count} entr{'y' if count == 1 else 'ies'}"
+        name = kb_display_name(self.kb_root)
+        self.app.sub_title = f"{name} · {count} entr{'y' if count == 1 else 'ies'}"
         if not self.query_one("#search", Input).value.strip():
             self._show_groups()
         self._start_graph()
