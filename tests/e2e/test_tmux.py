@@ -83,7 +83,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 
 
 def test_search_open_follow_and_quit(terminal: Terminal) -> None:
-    terminal.wait_for("Concepts (3)")
+    terminal.wait_for("Concepts (4)")
     terminal.keys("/")
     # Keys that arrive in the same instant as "/" can reach the list before the focus
     # moves (Textual dispatches them first); a person's next key is never that fast.

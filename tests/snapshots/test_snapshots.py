@@ -1,77 +1,117 @@
-"""Snapshot tests (pytest-textual-snapshot) at 80x24 and 120x40, one theme.
+"""Snapshot tests (pytest-textual-snapshot) at 80x24 and 120x40, in one fixed theme.
 
-Regenerate after an intended UI change with `pytest tests/snapshots --snapshot-update`,
-then look at the SVGs before committing them."""
+Regenerate after an intended UI change with
+``pytest tests/snapshots --snapshot-update``, then LOOK at the SVGs under
+``__snapshots__/`` (``rsvg-convert x.svg -o x.png``) before committing them.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from kbtui.ui.app import KBApp
+from kbtui.ui.app import DARK_THEME, KBApp
+from kbtui.ui.screens.help import HelpScreen
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ui-kb"
-SIZES = [(80, 24), (120, 40)]
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+RunBefore = Callable[[Pilot[None]], Awaitable[None]]
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    # A fixed absolute path keeps the header and paths identical on every machine.
-    target = Path("/tmp/kbtui-snapshot-kb")
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(FIXTURE, target)
-    yield target
-    shutil.rmtree(target, ignore_errors=True)
+    # A private copy named like the fixture: the header shows the folder's name only,
+    # so the pictures do not depend on where the test runs.
+    return Path(shutil.copytree(FIXTURE, tmp_path / "ui-kb"))
 
 
 def make_app(kb: Path, **options: object) -> KBApp:
     app = KBApp(kb, save=False, **options)  # type: ignore[arg-type]
-    app.theme = "textual-dark"
+    app.theme = DARK_THEME
     return app
 
 
 async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the index, graph and entry workers and the messages they post."""
     for _ in range(5):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def then(*keys: str, check: Callable[[KBApp], bool] | None = None) -> RunBefore:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        app = pilot.app
+        assert isinstance(app, KBApp)
+        assert app.theme == DARK_THEME
+        if check is not None:
+            assert check(app), "the app is not in the state this snapshot is meant to show"
+
+    return run_before
+
+
+def listed(app: KBApp) -> bool:
+    return app.main_screen is not None and len(app.main_screen.listed) == 8
+
+
+def reading(slug: str) -> Callable[[KBApp], bool]:
+    def check(app: KBApp) -> bool:
+        from kbtui.ui.widgets.reader import Reader
+
+        assert app.main_screen is not None
+        entry = app.main_screen.query_one(Reader).entry
+        return entry is not None and entry.slug == slug and app.main_screen.kb is not None
+
+    return check
+
+
+def searched(query: str) -> Callable[[KBApp], bool]:
+    def check(app: KBApp) -> bool:
+        return app.main_screen is not None and app.main_screen.shown_query == query
+
+    return check
+
+
+@SIZES
 def test_entry_list(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(kb), terminal_size=size, run_before=settle)
+    assert snap_compare(make_app(kb), terminal_size=size, run_before=then(check=listed))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+# Opened from the list once the KB has loaded. Opened at start (--open), where a
+# narrow reader ends up scrolled depends on worker timing: a bug, see test_app.py's
+# test_narrow_open_at_start_keeps_the_entry_top_in_view.
+OPEN_STREET_TEAMS = ("j", "j", "j", "j", "enter")  # First evening -> ... -> Street teams
+
+
+@SIZES
 def test_open_entry(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(kb, open_slug="street-teams")
-    assert snap_compare(app, terminal_size=size, run_before=settle)
+    run_before = then(*OPEN_STREET_TEAMS, check=reading("street-teams"))
+    assert snap_compare(make_app(kb), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@SIZES
 def test_search_hits(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("slash", *"door")
-        await settle(pilot)
-
+    run_before = then("slash", *"door", check=searched("door"))
     assert snap_compare(make_app(kb), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@SIZES
 def test_help_screen(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-
+    run_before = then(
+        *OPEN_STREET_TEAMS, "question_mark", check=lambda app: isinstance(app.screen, HelpScreen)
+    )
     assert snap_compare(make_app(kb), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@SIZES
 def test_presenter(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(kb, present="paths/first-evening")
-    assert snap_compare(app, terminal_size=size, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=then())

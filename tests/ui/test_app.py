@@ -1,4 +1,10 @@
-"""The TUI driven with Pilot: every path a trainer or curator takes, asserted on state."""
+"""The TUI driven with Pilot: every path a trainer or curator takes, asserted on state.
+
+Each test starts the app on a private copy of tests/fixtures/ui-kb (see ``kb`` below),
+waits for the index and graph workers, drives it with keys and the mouse, and checks
+what changed: the entry in the reader, focus, history, bookmarks, notifications, the
+screen stack, and what is drawn on screen.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,23 @@ import asyncio
 import io
 import json
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.color import Color
+from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widget import Widget
+from textual.widgets import Button, Input, Markdown, OptionList, Static
+from textual.widgets._toast import Toast
 
-from kbtui.ui.app import KBApp
+from kbtui.ui.app import DARK_THEME, LIGHT_THEME, KBApp
 from kbtui.ui.screens.bookmarks import BookmarksScreen
 from kbtui.ui.screens.help import HelpScreen
 from kbtui.ui.screens.main import MainScreen
@@ -25,14 +39,33 @@ from tests.ui.conftest import settle
 
 Scenario = Callable[[KBApp, Pilot[None]], Awaitable[None]]
 
+# Control bytes are added at test time so the committed fixture stays plain text.
+HOSTILE_BYTES = b"\n## Open questions\nEscape \x1b[31mred\x1b[0m and a bell \x07 here.\n"
+
+
+@pytest.fixture
+def kb(ui_kb: Path) -> Path:
+    """The UI fixture KB, with raw ESC and BEL bytes added to its hostile entry."""
+    hostile = ui_kb / "hostile.md"
+    hostile.write_bytes(hostile.read_bytes() + HOSTILE_BYTES)
+    return ui_kb
+
+
+def data_dir() -> Path:
+    return Path(os.environ["KBTUI_DATA_DIR"])
+
 
 def drive(
-    kb: Path, scenario: Scenario, size: tuple[int, int] = (120, 40), **options: object
+    kb: Path,
+    scenario: Scenario,
+    size: tuple[int, int] = (120, 40),
+    notifications: bool = False,
+    **options: object,
 ) -> KBApp:
     app = KBApp(kb, **options)  # type: ignore[arg-type]
 
     async def run() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await settle(pilot)
             await scenario(app, pilot)
 
@@ -40,310 +73,831 @@ def drive(
     return app
 
 
+# -- looking at the app -----------------------------------------------------------------
+
+
 def main_screen(app: KBApp) -> MainScreen:
     assert app.main_screen is not None
     return app.main_screen
 
 
+def reader(app: KBApp) -> Reader:
+    return main_screen(app).query_one("#reader", Reader)
+
+
 def reader_slug(app: KBApp) -> str | None:
-    entry = main_screen(app).query_one(Reader).entry
+    entry = reader(app).entry
     return entry.slug if entry else None
 
 
-def options(app: KBApp) -> list[str]:
-    entries = main_screen(app).query_one(EntryList)
+def entry_list(app: KBApp) -> EntryList:
+    return main_screen(app).query_one("#entries", EntryList)
+
+
+def option_ids(app: KBApp) -> list[str | None]:
+    entries = entry_list(app)
+    return [entries.get_option_at_index(i).id for i in range(entries.option_count)]
+
+
+def option_texts(app: KBApp) -> list[str]:
+    entries = entry_list(app)
     return [str(entries.get_option_at_index(i).prompt) for i in range(entries.option_count)]
 
 
+def history(app: KBApp) -> dict[str, object]:
+    return main_screen(app).history.to_dict()
+
+
 def link_to(app: KBApp, slug: str | None, target: str | None = None) -> EntryLink:
-    for link in main_screen(app).query_one(Reader).links():
+    for link in reader(app).links():
         if link.slug == slug and (target is None or link.target == target):
             return link
-    raise AssertionError(f"no link to {slug!r}")
+    raise AssertionError(f"no link to {slug!r} (target {target!r})")
+
+
+def nav_disabled(app: KBApp) -> tuple[bool, bool]:
+    screen = main_screen(app)
+    return (
+        screen.query_one("#nav-back", Button).disabled,
+        screen.query_one("#nav-forward", Button).disabled,
+    )
+
+
+def notices(app: KBApp) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+def screen_lines(app: KBApp) -> list[str]:
+    """The text of every row of the current screen, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: KBApp) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def drawn_in(app: KBApp, widget: Widget) -> str:
+    """The text drawn inside ``widget``'s region of the screen, row by row."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return "\n".join(strip.crop(region.x, region.right).text for strip in strips)
+
+
+def locate(app: KBApp, text: str, within: Widget | None = None) -> tuple[int, int]:
+    """Screen (x, y) of the first cell of ``text`` as drawn inside ``within``."""
+    region = within.region if within is not None else app.screen.region
+    for y, line in enumerate(screen_lines(app)):
+        if not region.y <= y < region.bottom:
+            continue
+        start = 0
+        while (found := line.find(text, start)) >= 0:
+            x = cell_len(line[:found])
+            if region.x <= x and x + cell_len(text) <= region.right:
+                return x, y
+            start = found + 1
+    raise AssertionError(f"{text!r} is not drawn on screen:\n{screen_text(app)}")
+
+
+def widget_texts(widget: Widget) -> list[str]:
+    """The text each Static and Markdown block under ``widget`` renders."""
+    texts = []
+    for child in widget.query(Static):
+        rendered = child.render()
+        texts.append(rendered.plain if hasattr(rendered, "plain") else str(rendered))
+    return texts
 
 
 async def open_entry(app: KBApp, pilot: Pilot[None], slug: str) -> None:
+    """Open an entry the way the palette and the bookmarks list do (a new visit)."""
     app.open_entry(slug)
     await settle(pilot)
 
 
-def test_list_groups_entries_by_type(ui_kb: Path) -> None:
+async def show(pilot: Pilot[None], widget: Widget) -> None:
+    """Scroll ``widget`` into view so the mouse can reach it."""
+    widget.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+
+
+# -- the list -----------------------------------------------------------------------------
+
+
+def test_list_groups_entries_by_type_with_counts(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        shown = options(app)
-        for heading in ("Reading paths (1)", "Concepts (3)", "Case studies (1)", "Sources (1)"):
-            assert heading in shown
-        assert shown.index("Reading paths (1)") < shown.index("Concepts (3)")
-        assert app.sub_title == "ui-kb · 6 entries"
+        assert isinstance(entry_list(app), OptionList)
+        shown = option_texts(app)
+        headings = [
+            "Reading paths (1)",
+            "Concepts (4)",
+            "Case studies (1)",
+            "Sources (1)",
+            "Notes (1)",  # any other folder is a group of its own
+        ]
+        assert [text for text in shown if text.endswith(")")] == headings
+        ids = option_ids(app)
+        concepts = ids[ids.index("group:concept") + 1 : ids.index("group:case-study")]
+        assert concepts == ["door-knocking", "hostile", "lantern-walk", "street-teams"]
+        assert app.sub_title == "ui-kb · 8 entries"
+        # Nothing open yet: the reader invites a search; back, forward and bookmark are off.
+        screen = main_screen(app)
+        assert reader_slug(app) is None
+        assert "Nothing open yet." in screen_text(app)
+        assert screen.check_action("back", ()) is None
+        assert screen.check_action("forward", ()) is None
+        assert screen.check_action("toggle_bookmark", ()) is None
+        assert nav_disabled(app) == (True, True)
+        assert isinstance(app.focused, EntryList)
 
-    drive(ui_kb, scenario)
+    drive(kb, scenario)
 
 
-def test_search_as_you_type_then_open(ui_kb: Path) -> None:
+def test_arrows_j_k_move_in_the_list_enter_and_click_open(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        entries = entry_list(app)
+        assert app.focused is entries
+        entries.highlighted = entries.get_option_index("door-knocking")
+        await pilot.press("j")
+        assert entries.highlighted_option.id == "hostile"
+        await pilot.press("down")
+        assert entries.highlighted_option.id == "lantern-walk"
+        await pilot.press("k")
+        assert entries.highlighted_option.id == "hostile"
+        await pilot.press("down", "down", "up")
+        assert entries.highlighted_option.id == "lantern-walk"
+        assert reader_slug(app) is None  # moving does not open
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader_slug(app) == "lantern-walk"
+        assert history(app) == {"back": [], "current": "lantern-walk", "forward": []}
+        assert app.focused is entries  # the list keeps focus at full width
+
+        # A click on an entry opens it too.
+        assert await pilot.click(offset=locate(app, "Harbour strike", within=entries))
+        await settle(pilot)
+        assert reader_slug(app) == "case-studies/harbour-strike"
+        assert entries.highlighted_option.id == "case-studies/harbour-strike"
+
+    drive(kb, scenario)
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def test_search_as_you_type_then_open_the_top_hit(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        screen = main_screen(app)
+        search = screen.query_one("#search", Input)
         await pilot.press("slash")
-        assert isinstance(app.focused, Input)
+        assert app.focused is search
         await pilot.press(*"knock")
         await settle(pilot)
-        screen = main_screen(app)
         assert screen.shown_query == "knock"
-        assert options(app)[0].startswith("Door knocking")
-        await pilot.press("enter")
+        assert entry_list(app).mode == "hits"
+        assert option_ids(app)[0] == "door-knocking"
+        assert "matches for “knock”" in screen_text(app)
+        # The matched words in the snippet are highlighted.
+        prompt = entry_list(app).get_option_at_index(0).prompt
+        assert isinstance(prompt, Text)
+        highlighted = [
+            prompt.plain[span.start : span.end].lower()
+            for span in prompt.spans
+            if "underline" in str(span.style)
+        ]
+        assert any("knock" in word for word in highlighted), highlighted
+
+        # The list follows the query as it changes.
+        await pilot.press("ctrl+u", *"lant")
         await settle(pilot)
-        assert reader_slug(app) == "door-knocking"
+        assert search.value == "lant"
+        assert screen.shown_query == "lant"
+        assert option_ids(app)[0] == "lantern-walk"
+
+        await pilot.press("enter")  # Enter in the search box opens the top hit
+        await settle(pilot)
+        assert reader_slug(app) == "lantern-walk"
+        assert history(app)["current"] == "lantern-walk"
+
         await pilot.press("escape")  # from the search box back to the list
         assert isinstance(app.focused, EntryList)
-        await pilot.press("escape")  # again: clear the search, back to the groups
+        assert search.value == "lant"
+        await pilot.press("escape")  # again: clear the search, the groups come back
         await settle(pilot)
-        assert "Concepts (3)" in options(app)
+        assert search.value == ""
+        assert entry_list(app).mode == "groups"
+        assert "Concepts (4)" in option_texts(app)
+        assert entry_list(app).highlighted_option.id == "lantern-walk"
 
-    drive(ui_kb, scenario)
-
-
-def test_q_in_the_search_box_is_typed_not_quit(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        await pilot.press("slash", "q")
-        assert main_screen(app).query_one("#search", Input).value == "q"
-        assert app.is_running
-
-    drive(ui_kb, scenario)
-
-
-def test_did_you_mean(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        # A misspelt query offers a correction; choosing it searches for it.
         await pilot.press("slash", *"lanturn", "space")
         await settle(pilot)
-        assert "Did you mean: lantern?" in options(app)[0]
-        main_screen(app).query_one(EntryList).focus()
-        await pilot.press("enter")  # choosing the suggestion searches for it
+        assert "Did you mean: lantern?" in option_texts(app)[0]
+        entry_list(app).focus()
+        await pilot.press("enter")
         await settle(pilot)
-        assert main_screen(app).query_one("#search", Input).value == "lantern"
-        assert options(app)[0].startswith("Lantern walk")
+        assert search.value == "lantern"
+        assert option_ids(app)[0] == "lantern-walk"
 
-    drive(ui_kb, scenario)
+    drive(kb, scenario)
 
 
-def test_follow_related_links_by_keyboard_back_and_forward(ui_kb: Path) -> None:
+def test_typing_in_the_search_box_is_text_not_commands(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        screen = main_screen(app)
-        assert reader_slug(app) == "street-teams"
-        await pilot.press("tab")  # the list -> the first link in the reader
-        assert isinstance(app.focused, EntryLink)
-        while not (isinstance(app.focused, EntryLink) and app.focused.slug == "door-knocking"):
+        await open_entry(app, pilot, "door-knocking")
+        before = history(app)
+        await pilot.press("slash", "q", "b", "x", "backspace")
+        search = main_screen(app).query_one("#search", Input)
+        assert search.value == "qb"  # q did not quit, b did not bookmark
+        assert app.is_running and app.return_code is None
+        assert app.kb_state.bookmarks == []
+        assert history(app) == before  # Backspace edited the text, it did not go back
+        assert reader_slug(app) == "door-knocking"
+        await pilot.press("escape")  # out of the box: now q quits
+        assert isinstance(app.focused, EntryList)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+        assert not app.is_running
+
+    drive(kb, scenario, open_slug="street-teams")
+
+
+def test_keys_typed_in_a_burst_after_slash_land_in_the_search_box(kb: Path) -> None:
+    """A fast typist (or a paste) sends "/" and the query before the app has handled
+    the "/": the query must still end up in the search box, not in the list."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.focused, EntryList)
+        for char in "/knock":
+            # As the terminal driver delivers keys: queued at once, no wait in between.
+            app.post_message(events.Key("slash" if char == "/" else char, char))
+        await settle(pilot)
+        search = main_screen(app).query_one("#search", Input)
+        assert app.focused is search
+        assert search.value == "knock"
+        assert main_screen(app).shown_query == "knock"
+
+    drive(kb, scenario)
+
+
+# -- links, back and forward ------------------------------------------------------------
+
+
+def test_tab_walks_the_links_and_enter_follows_one(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        links = reader(app).links()
+        assert [link.slug for link in links[:3]] == [
+            "case-studies/harbour-strike",  # Worked examples
+            "door-knocking",  # Related
+            "lantern-walk",
+        ]
+        assert isinstance(app.focused, EntryList)
+        for link in links[:4]:
             await pilot.press("tab")
+            assert app.focused is link
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is links[1]
+        assert app.focused.slug == "door-knocking"
         await pilot.press("enter")
         await settle(pilot)
         assert reader_slug(app) == "door-knocking"
+        assert history(app) == {"back": ["street-teams"], "current": "door-knocking", "forward": []}
+        assert entry_list(app).highlighted_option.id == "door-knocking"
+        # Focus stays in the reader, on the new entry's first link, so Tab and Enter
+        # keep walking links (MainScreen.entry_loaded means to do this).
+        assert app.focused is reader(app).links()[0], app.focused
+
+    drive(kb, scenario, open_slug="street-teams")
+
+
+def test_back_and_forward_by_key_and_by_button(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        screen = main_screen(app)
+        for slug in ("door-knocking", "lantern-walk"):
+            await open_entry(app, pilot, slug)
+        assert history(app) == {
+            "back": ["street-teams", "door-knocking"],
+            "current": "lantern-walk",
+            "forward": [],
+        }
         assert screen.check_action("back", ()) is True
-        assert screen.check_action("forward", ()) is None  # greyed out
+        assert screen.check_action("forward", ()) is None
+        assert nav_disabled(app) == (False, True)
+
         await pilot.press("backspace")
         await settle(pilot)
-        assert reader_slug(app) == "street-teams"
-        assert screen.check_action("forward", ()) is True
-        await pilot.press("alt+right")
-        await settle(pilot)
         assert reader_slug(app) == "door-knocking"
+        assert screen.check_action("forward", ()) is True
+        assert nav_disabled(app) == (False, False)
+
         await pilot.press("alt+left")
         await settle(pilot)
         assert reader_slug(app) == "street-teams"
-        # A new visit drops the forward history.
-        await open_entry(app, pilot, "lantern-walk")
-        assert screen.check_action("forward", ()) is None
-        assert screen.history.back_stack == ["street-teams"]
-
-    drive(ui_kb, scenario, open_slug="street-teams")
-
-
-def test_follow_links_and_navigate_by_mouse(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        screen = main_screen(app)
-        await pilot.click(link_to(app, "case-studies/harbour-strike"))
-        await settle(pilot)
-        assert reader_slug(app) == "case-studies/harbour-strike"
-        assert not screen.query_one("#nav-back").disabled
-        assert screen.query_one("#nav-forward").disabled
-        await pilot.click("#nav-back")
+        assert screen.check_action("back", ()) is None  # the start of history
+        assert nav_disabled(app) == (True, False)
+        await pilot.press("backspace")  # nothing further back: nothing changes
         await settle(pilot)
         assert reader_slug(app) == "street-teams"
-        await pilot.click("#nav-forward")
+        assert history(app)["forward"] == ["lantern-walk", "door-knocking"]
+
+        await pilot.press("alt+right")
         await settle(pilot)
-        assert reader_slug(app) == "case-studies/harbour-strike"
-        # Clicking an entry in the list opens it.
-        entries = screen.query_one(EntryList)
-        index = entries.get_option_index("lantern-walk")
-        line = next(y for y, (option, _) in enumerate(entries._lines) if option == index)
-        await pilot.click(entries, offset=(2, line - int(entries.scroll_offset.y)))
+        assert reader_slug(app) == "door-knocking"
+
+        assert await pilot.click("#nav-forward")
+        await settle(pilot)
+        assert reader_slug(app) == "lantern-walk"
+        assert screen.check_action("forward", ()) is None
+        assert nav_disabled(app) == (False, True)
+        await pilot.press("alt+right")  # nothing further forward
         await settle(pilot)
         assert reader_slug(app) == "lantern-walk"
 
-    drive(ui_kb, scenario, open_slug="street-teams")
+        assert await pilot.click("#nav-back")
+        await settle(pilot)
+        assert reader_slug(app) == "door-knocking"
+        assert nav_disabled(app) == (False, False)
+
+        # A new visit drops the forward history, as in a browser.
+        await open_entry(app, pilot, "case-studies/harbour-strike")
+        assert history(app) == {
+            "back": ["street-teams", "door-knocking"],
+            "current": "case-studies/harbour-strike",
+            "forward": [],
+        }
+        assert screen.check_action("forward", ()) is None
+        assert nav_disabled(app) == (False, True)
+
+    drive(kb, scenario, open_slug="street-teams")
 
 
-def test_missing_link_is_marked_and_harmless(ui_kb: Path) -> None:
+def test_missing_link_is_marked_and_changes_nothing(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
         missing = link_to(app, None, "ghost-entry")
         assert missing.has_class("-missing")
+        assert not link_to(app, "street-teams").has_class("-missing")
         assert "not in this KB" in str(missing.render())
+        before = history(app)
+
         missing.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert reader_slug(app) == "door-knocking"
-        assert any("not an entry in this KB" in str(n.message) for n in app._notifications)
+        assert history(app) == before
+        assert any("'ghost-entry' is not an entry in this KB" in n for n in notices(app))
 
-    drive(ui_kb, scenario, open_slug="door-knocking")
-
-
-def test_backlinks_trust_line_and_citations(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        reader = main_screen(app).query_one(Reader)
-        text = " ".join(str(w.render()) for w in reader.query("Static"))
-        assert "Referenced by" in text
-        assert {"door-knocking", "lantern-walk", "case-studies/harbour-strike"} <= {
-            link.slug for link in reader.links()
-        }
-        assert "summary missing" in text and "1 RAW" in text
-        assert "verified 2026-05-01 by test-curator" in text
-        assert "appears twice in the file" in text
-        assert link_to(app, "sources/field-guide", "field-guide")  # the [source: …] citation
-
-    drive(ui_kb, scenario, open_slug="street-teams")
-
-
-def test_bookmarks(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        await pilot.press("b")
-        assert app.kb_state.bookmarks == ["lantern-walk"]
-        assert any("★" in o for o in options(app))
-        await open_entry(app, pilot, "door-knocking")
-        await pilot.press("B")
+        count = len(app._notifications)
+        await show(pilot, missing)
+        assert await pilot.click(missing)
         await settle(pilot)
-        assert isinstance(app.screen, BookmarksScreen)
+        assert len(app._notifications) == count + 1
+        assert reader_slug(app) == "door-knocking"
+        assert history(app) == before
+
+    drive(kb, scenario, open_slug="door-knocking")
+
+
+def test_click_a_related_link_and_a_citation(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        link = link_to(app, "lantern-walk")
+        assert "Related" in widget_texts(reader(app))
+        await show(pilot, link)
+        assert await pilot.click(link)
+        await settle(pilot)
+        assert reader_slug(app) == "lantern-walk"
+        assert history(app)["back"] == ["street-teams"]
+        await pilot.click("#nav-back")
+        await settle(pilot)
+        assert reader_slug(app) == "street-teams"
+
+        # "[source: field-guide]" in the Body: listed under "Cited in this entry" ...
+        cited = link_to(app, "sources/field-guide", "field-guide")
+        assert "Cited in this entry" in widget_texts(reader(app))
+        # ... and clickable where it stands in the text.
+        body = next(md for md in reader(app).query(Markdown) if "[source:" in md.source)
+        assert "cite:field-guide" in body.source
+        x, y = locate(app, "field-guide", within=body)
+        assert await pilot.click(offset=(x + 2, y))
+        await settle(pilot)
+        assert reader_slug(app) == "sources/field-guide"
+        assert history(app) == {
+            "back": ["street-teams"],
+            "current": "sources/field-guide",
+            "forward": [],  # the new visit dropped lantern-walk
+        }
+
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert reader_slug(app) == "street-teams"
+        cited = link_to(app, "sources/field-guide", "field-guide")
+        cited.focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        assert reader_slug(app) == "lantern-walk"
-        await pilot.press("b")  # toggles off
-        assert app.kb_state.bookmarks == []
-        await settle(pilot)
+        assert reader_slug(app) == "sources/field-guide"
 
-    app = drive(ui_kb, scenario, open_slug="lantern-walk")
-    saved = json.loads((Path(os.environ["KBTUI_DATA_DIR"]) / "state.json").read_text())
-    assert saved["kbs"][str(ui_kb)]["bookmarks"] == []
-    assert app.return_code in (None, 0)
+    drive(kb, scenario, open_slug="street-teams")
 
 
-def test_help_lists_the_live_bindings(ui_kb: Path) -> None:
+def test_open_at_start_shows_trust_sections_in_order_and_backlinks(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        console = Console(width=100, record=True, file=io.StringIO())
-        console.print(app.screen.table)
-        text = console.export_text()
-        for description in ("Search", "Back", "Forward", "Bookmark", "Follow link", "Quit"):
-            assert description in text
-        await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
+        # Opened at start (--open): a first visit, highlighted in the list.
+        assert history(app) == {"back": [], "current": "street-teams", "forward": []}
+        assert entry_list(app).highlighted_option.id == "street-teams"
+        view = reader(app)
+        texts = widget_texts(view)
+        assert texts[0] == "Street teams"
+        assert texts[1].startswith("Concepts · street-teams")
+        trust = texts[2]
+        for part in (
+            "sources: 1 secondary",
+            "1 RAW",
+            "verified 2026-05-01 by test-curator",
+            "summary missing",
+        ):
+            assert part in trust
+        assert "-warning" in view.query(".reader-trust").first().classes
+        headings = [str(w.render()) for w in view.query(".link-heading")]
+        assert headings[:7] == [
+            "Summary — summary missing",
+            "Body",
+            "Use it for",
+            "Worked examples",
+            "Related",
+            "Summary — appears twice in the file; summary missing",
+            "Sources & verification",
+        ]
+        assert "Verified 2026-05-01 by test-curator" in texts
+        assert any("grounding: secondary · RAW (900 chars)" in t for t in texts)
 
-    drive(ui_kb, scenario, open_slug="street-teams")
-
-
-def test_palette_jumps_to_an_entry(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"harbour")
-        await settle(pilot, rounds=6)
+        # "Referenced by" lists every entry that links here, as links.
+        children = list(view.children)
+        start = next(i for i, w in enumerate(children) if str(w.render()) == "Referenced by")
+        backlinks = [w for w in children[start + 1 :] if isinstance(w, EntryLink)]
+        assert {link.slug for link in backlinks} >= {
+            "door-knocking",
+            "lantern-walk",
+            "case-studies/harbour-strike",
+            "sources/field-guide",
+            "notes/meeting-checklist",
+            "hostile",
+        }
+        assert "street-teams" not in {link.slug for link in backlinks}
+        harbour = next(b for b in backlinks if b.slug == "case-studies/harbour-strike")
+        assert "in Related" in str(harbour.render())
+        harbour.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert reader_slug(app) == "case-studies/harbour-strike"
 
-    drive(ui_kb, scenario)
+    drive(kb, scenario, open_slug="street-teams")
 
 
-def test_hostile_entry_is_shown_literally(ui_kb: Path) -> None:
-    (ui_kb / "hostile.md").write_bytes(
-        b"# [bold]Loud[/bold]\n\n## Summary\nClick [@click=app.quit]here[/] now \x1b[31mred\x07."
-        b"\n\n## Body\nMore [@click=app.quit]bait[/].\n\n## Related\n- [@click=app.quit]\n"
-    )
-
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        reader = main_screen(app).query_one(Reader)
-        title = str(reader.query(".reader-title").first().render())
-        assert title == "[bold]Loud[/bold]"
-        entry = reader.entry
-        assert entry is not None and "[@click=app.quit]here[/]" in entry.summary  # type: ignore[operator]
-        assert "\x1b" not in entry.summary and "␛" in entry.summary  # type: ignore[operator]
-        for y in range(3, 30, 2):
-            await pilot.click(reader, offset=(10, y))
-        await pilot.press("tab", "enter")
-        await settle(pilot)
-        assert app.is_running and reader_slug(app) == "hostile"
-
-    drive(ui_kb, scenario, open_slug="hostile")
+# -- bookmarks, help, palette -------------------------------------------------------------
 
 
-def test_corrupt_state_file_is_set_aside(ui_kb: Path) -> None:
-    data = Path(os.environ["KBTUI_DATA_DIR"])
-    data.mkdir(parents=True)
-    (data / "state.json").write_text("{definitely not json", encoding="utf-8")
-
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        assert any("damaged" in str(n.message) for n in app._notifications)
-        assert app.is_running
-
-    drive(ui_kb, scenario)
-    kept = list(data.glob("state.json.damaged-*"))
-    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "{definitely not json"
-
-
-def test_history_survives_a_restart(ui_kb: Path) -> None:
-    async def visit(app: KBApp, pilot: Pilot[None]) -> None:
-        await open_entry(app, pilot, "door-knocking")
-        await open_entry(app, pilot, "lantern-walk")
-        await settle(pilot)
-
-    drive(ui_kb, visit)
-
-    async def check(app: KBApp, pilot: Pilot[None]) -> None:
-        assert reader_slug(app) == "lantern-walk"
-        assert main_screen(app).history.back_stack == ["door-knocking"]
-
-    drive(ui_kb, check)
-
-
-def test_narrow_terminal_shows_one_pane_at_a_time(ui_kb: Path) -> None:
+def test_bookmarks_toggle_list_and_open(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
         screen = main_screen(app)
-        assert screen.has_class("-narrow")
-        assert screen.query_one("#sidebar").display and not screen.query_one("#reading").display
-        await pilot.press("down", "down", "enter")
+        bookmark = screen.query_one("#nav-bookmark", Button)
+        assert str(bookmark.label) == "☆ Bookmark"
+        await pilot.press("b")
+        assert app.kb_state.bookmarks == ["lantern-walk"]
+        assert str(bookmark.label) == "★ Bookmarked"
+        assert any("Bookmarked Lantern walk" in n for n in notices(app))
+        assert any(text.startswith("Lantern walk ★") for text in option_texts(app))
+
+        await open_entry(app, pilot, "door-knocking")
+        assert str(bookmark.label) == "☆ Bookmark"
+        assert await pilot.click("#nav-bookmark")  # the mouse can bookmark too
+        assert app.kb_state.bookmarks == ["lantern-walk", "door-knocking"]
+
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        marks = app.screen.query_one("#bookmarks-list", OptionList)
+        assert [marks.get_option_at_index(i).id for i in range(marks.option_count)] == [
+            "lantern-walk",
+            "door-knocking",
+        ]
+        await pilot.press("enter")  # opens the highlighted (first) bookmark
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen_stack) == 1
+        assert reader_slug(app) == "lantern-walk"
+        assert history(app)["back"] == ["lantern-walk", "door-knocking"]
+
+        await pilot.press("b")  # toggles off
+        assert app.kb_state.bookmarks == ["door-knocking"]
+        assert not any("★" in text for text in option_texts(app) if "Lantern" in text)
+
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("d")  # d removes the highlighted bookmark
+        await settle(pilot)
+        assert app.kb_state.bookmarks == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert reader_slug(app) == "lantern-walk"
+
+    drive(kb, scenario, open_slug="lantern-walk")
+    saved = json.loads((data_dir() / "state.json").read_text(encoding="utf-8"))
+    assert saved["kbs"][str(kb)]["bookmarks"] == []
+
+
+def help_rows(screen: HelpScreen) -> dict[str, tuple[str, bool]]:
+    """{description: (keys, enabled)} from the help table, as drawn."""
+    keys, descriptions = (column._cells for column in screen.table.columns)
+    rows = {}
+    for key, description in zip(keys, descriptions, strict=True):
+        if isinstance(description, Text) and description.plain:
+            rows[description.plain] = (str(key), "dim" not in str(description.style))
+    return rows
+
+
+def test_help_is_generated_from_the_live_bindings(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        screen = main_screen(app)
+        # A binding added at run time shows up: the help is not a hand-kept table.
+        screen._bindings.bind("z", "noop", "Zebra crossing")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = help_rows(app.screen)
+        for description in ("Search", "Back", "Forward", "Bookmark", "Quit", "Help"):
+            assert description in rows, sorted(rows)
+        assert "Follow link" in rows  # a link is open, so the link's keys are listed
+        assert rows["Zebra crossing"][0] == "z"
+        assert "b" in rows["Bookmark"][0].split(" / ")
+        # Greyed when not possible now: nothing to go back to yet.
+        assert rows["Back"][1] is False
+        assert rows["Bookmark"][1] is True
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.table)
+        drawn = console.export_text()
+        assert "Bookmark" in drawn and "Back" in drawn
+
+        await pilot.press("q")  # q closes the help; it does not quit the app
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+        await open_entry(app, pilot, "door-knocking")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert help_rows(app.screen)["Back"][1] is True  # now it is possible
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    drive(kb, scenario, open_slug="street-teams")
+
+
+async def palette(app: KBApp, pilot: Pilot[None], query: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*query)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_palette_jumps_to_an_entry_and_switches_the_theme(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        await palette(app, pilot, "harbr")  # fuzzy: a letter short
+        assert isinstance(app.screen, MainScreen)
+        assert reader_slug(app) == "case-studies/harbour-strike"
+        assert history(app)["current"] == "case-studies/harbour-strike"
+
+        assert app.theme == DARK_THEME
+        await pilot.press("ctrl+t")
+        assert app.theme == LIGHT_THEME
+        assert app.state.theme == LIGHT_THEME
+        await palette(app, pilot, "switch")  # "Theme: switch between dark and light"
+        assert isinstance(app.screen, MainScreen)
+        assert app.theme == DARK_THEME
+        assert app.state.theme == DARK_THEME
+
+    drive(kb, scenario)
+
+
+def test_no_color_is_honoured(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert app.no_color
+        accent = Color.parse(app.current_theme.accent or "")
+        assert len({accent.r, accent.g, accent.b}) > 1  # the theme itself has colour ...
+        shown = set()
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                for colour in (segment.style.color, segment.style.bgcolor):
+                    if colour is not None and colour.triplet is not None:
+                        shown.add(tuple(colour.triplet))
+        assert len(shown) > 3
+        assert all(len(set(rgb)) == 1 for rgb in shown), shown  # ... what is drawn is grey
+
+    drive(kb, scenario, open_slug="street-teams")
+
+
+# -- hostile text -------------------------------------------------------------------------
+
+
+def test_hostile_entry_is_shown_literally(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert reader_slug(app) == "hostile"
+        entry = reader(app).entry
+        assert entry is not None and "control-characters" in entry.flags
+        view = reader(app)
+        drawn = screen_text(app)
+        reader_drawn = drawn_in(app, view)
+        for literal in (
+            "Hostile [bold]red[/bold] entry",
+            "[@click=app.quit]press here[/]",
+            "[bold]red[/bold].",
+            "[link=https://example.org]visit[/link]",
+            "Escape ␛[31mred␛[0m and a bell ␇ here.",
+        ):
+            assert literal in reader_drawn, reader_drawn
+        assert "\x1b" not in drawn and "\x07" not in drawn
+        assert "Hostile [bold]red[/bold] entry" in option_texts(app)
+        markup_link = link_to(app, None, "[@click=app.quit]")
+        assert markup_link.has_class("-missing")
+        assert "[@click=app.quit]" in str(markup_link.render())
+
+        # Click on the would-be actions, press around them: nothing runs, the app stays.
+        await pilot.click(offset=locate(app, "press here", within=view))
+        x, y = locate(app, "[@click=app.quit]", within=markup_link)
+        await pilot.click(offset=(x + 3, y))
+        await pilot.click(offset=locate(app, "Hostile [bold]red[/bold] entry", within=view))
+        await settle(pilot)
+        assert app.is_running and reader_slug(app) == "hostile"
+        markup_link.focus()
+        await pilot.press("enter", "tab", "enter")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+
+    drive(kb, scenario, open_slug="hostile")
+
+
+def test_notifications_show_kb_text_literally(kb: Path) -> None:
+    """Titles and link targets come from KB files: a toast must not read them as markup."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        await pilot.press("b")  # "Bookmarked <title>"
+        link_to(app, None, "[@click=app.quit]").focus()
+        await pilot.press("enter")  # "'<target>' is not an entry in this KB."
+        await settle(pilot)
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert len(toasts) == 2, toasts
+        assert any("Hostile [bold]red[/bold] entry" in toast for toast in toasts), toasts
+        assert any("'[@click=app.quit]' is not an entry" in toast for toast in toasts), toasts
+        assert app.is_running
+
+    drive(kb, scenario, notifications=True, open_slug="hostile")
+
+
+# -- state --------------------------------------------------------------------------------
+
+
+def test_history_bookmarks_and_theme_are_saved_and_restored(kb: Path) -> None:
+    async def visit(app: KBApp, pilot: Pilot[None]) -> None:
+        await open_entry(app, pilot, "door-knocking")
+        await pilot.press("b")
+        await open_entry(app, pilot, "lantern-walk")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    drive(kb, visit)
+    files = sorted(p.name for p in data_dir().iterdir())
+    assert files == ["state.json"]  # written via a temporary file, none left behind
+    saved = json.loads((data_dir() / "state.json").read_text(encoding="utf-8"))
+    assert saved["theme"] == LIGHT_THEME
+    assert saved["kbs"][str(kb)] == {
+        "history": {"back": ["door-knocking"], "current": "lantern-walk", "forward": []},
+        "bookmarks": ["door-knocking"],
+    }
+
+    async def check(app: KBApp, pilot: Pilot[None]) -> None:
+        assert reader_slug(app) == "lantern-walk"  # the last entry reopens
+        assert history(app)["back"] == ["door-knocking"]
+        assert main_screen(app).check_action("back", ()) is True
+        assert app.kb_state.bookmarks == ["door-knocking"]
+        assert app.theme == LIGHT_THEME
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert reader_slug(app) == "door-knocking"
+
+    drive(kb, check)
+
+
+def test_corrupt_state_and_unknown_open_give_notices_not_crashes(kb: Path) -> None:
+    garbage = "{definitely not json"
+    data_dir().mkdir(parents=True)
+    (data_dir() / "state.json").write_text(garbage, encoding="utf-8")
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert app.is_running
+        assert any("damaged" in n and "state.json.damaged-" in n for n in notices(app))
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert any("damaged" in toast for toast in toasts)  # visible, not just logged
+        # --open with an entry that does not exist: a notice too, nothing opens.
+        assert any("Cannot open 'no-such-entry'" in n for n in notices(app))
+        assert reader_slug(app) is None
+        await open_entry(app, pilot, "street-teams")  # and the app works
+        assert reader_slug(app) == "street-teams"
+
+    drive(kb, scenario, notifications=True, open_slug="no-such-entry")
+    kept = list(data_dir().glob("state.json.damaged-*"))
+    assert len(kept) == 1
+    assert kept[0].read_text(encoding="utf-8") == garbage
+    fresh = json.loads((data_dir() / "state.json").read_text(encoding="utf-8"))
+    assert fresh["kbs"][str(kb)]["history"]["current"] == "street-teams"
+
+
+# -- narrow terminals and export ----------------------------------------------------------
+
+
+def test_narrow_terminal_shows_one_pane_at_a_time(kb: Path) -> None:
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        screen = main_screen(app)
+        sidebar, reading = screen.query_one("#sidebar"), screen.query_one("#reading")
+        assert screen.has_class("-narrow") and not screen.has_class("-reading")
+        assert sidebar.display and not reading.display
+        assert "Nothing open yet." not in screen_text(app)
+
+        entries = entry_list(app)
+        entries.highlighted = entries.get_option_index("lantern-walk")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader_slug(app) == "lantern-walk"
+        assert screen.has_class("-reading")
+        assert reading.display and not sidebar.display
+        assert "Lantern walk" in screen_text(app) and "Concepts (4)" not in screen_text(app)
+        assert isinstance(app.focused, EntryLink)  # focus moved into the reader
+
+        await pilot.press("escape")  # the list comes back
+        assert not screen.has_class("-reading")
+        assert sidebar.display and not reading.display
+        assert app.focused is entries
+
+        await pilot.press("enter")
         await settle(pilot)
         assert screen.has_class("-reading")
-        assert screen.query_one("#reading").display and not screen.query_one("#sidebar").display
-        await pilot.press("slash")
-        assert not screen.has_class("-reading") and isinstance(app.focused, Input)
+        await pilot.press("slash")  # so does /, straight into the search box
+        assert not screen.has_class("-reading")
+        assert isinstance(app.focused, Input)
+
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert not screen.has_class("-narrow")
+        assert sidebar.display and reading.display
 
-    drive(ui_kb, scenario, size=(80, 24))
-
-
-def test_theme_toggles(ui_kb: Path) -> None:
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        before = app.theme
-        await pilot.press("ctrl+t")
-        assert app.theme != before
-        assert app.state.theme == app.theme
-
-    drive(ui_kb, scenario)
+    drive(kb, scenario, size=(80, 24))
 
 
-def test_option_list_is_the_entry_list() -> None:
-    assert issubclass(EntryList, OptionList)
+def test_narrow_open_at_start_keeps_the_entry_top_in_view(
+    kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--open in a narrow terminal shows the entry from its title, however late the
+    backlinks (the graph worker) arrive; the gate makes "late" deterministic."""
+    from kbtui.kb import graph
+
+    gate = threading.Event()
+    real_load_kb = graph.load_kb
+
+    def late_load_kb(*args: object, **kwargs: object) -> object:
+        gate.wait(timeout=10)
+        return real_load_kb(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(graph, "load_kb", late_load_kb)
+    app = KBApp(kb, open_slug="street-teams")
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            view = reader(app)
+            for _ in range(200):
+                await pilot.pause()
+                if view.entry is not None:
+                    break
+            assert view.entry is not None and main_screen(app).kb is None
+            assert isinstance(app.focused, EntryLink)
+            assert view.scroll_y == 0
+            gate.set()
+            await settle(pilot)
+            assert main_screen(app).kb is not None  # the backlinks are in
+            assert "Referenced by" in widget_texts(view)
+            assert isinstance(app.focused, EntryLink)
+            assert view.scroll_y == 0, f"the reader scrolled to line {view.scroll_y}"
+            assert "Street teams" in screen_text(app)
+
+    try:
+        asyncio.run(run())
+    finally:
+        gate.set()
 
 
-def test_export_a_handout_from_the_app(ui_kb: Path, tmp_path: Path) -> None:
+def test_export_a_handout_from_the_app(kb: Path, tmp_path: Path) -> None:
     from kbtui.ui.screens.export import ExportScreen
 
     out = tmp_path / "handouts"
@@ -358,18 +912,9 @@ def test_export_a_handout_from_the_app(ui_kb: Path, tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert any("Handout written to" in str(n.message) for n in app._notifications)
+        assert any("Handout written to" in n for n in notices(app))
 
-    drive(ui_kb, scenario, open_slug="paths/first-evening")
+    drive(kb, scenario, open_slug="paths/first-evening")
     written = list(out.iterdir())
     assert [p.name for p in written] == ["first-evening.html"]
     assert "Step 3: Harbour strike" in written[0].read_text(encoding="utf-8")
-
-
-def test_no_color_is_honoured(ui_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-
-    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        assert app.no_color
-
-    drive(ui_kb, scenario)

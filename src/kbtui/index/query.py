@@ -64,6 +64,9 @@ def _stems(text: str) -> list[str]:
 Expander = Callable[[str, str], list[str]]
 PREFIX_EXPANSIONS = 8
 TITLE_PREFIX_BOOST = 2.0
+# BM25 saturates term frequency, so the schema's field_boost (a repeated posting)
+# lifts a title match little above one mention in a short body: boost at query time.
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5}
 
 
 def _word_query(
@@ -79,7 +82,9 @@ def _word_query(
     folded = fold(word)
     marks[0].update(stems)
     alternatives: list[query.Query] = [
-        query.Term(name, stem) for name in SEARCH_FIELDS for stem in stems
+        query.Term(name, stem, boost=FIELD_BOOSTS.get(name, 1.0))
+        for name in SEARCH_FIELDS
+        for stem in stems
     ]
     if fuzzy and folded:
         near = fuzzy_words(folded[0]) if fuzzy_words else []

@@ -24,6 +24,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
+from whoosh.util.filelock import FileLock
 
 from kbtui.index.manifest import Manifest, index_dir_for
 from kbtui.index.query import run, vocabulary_of
@@ -253,18 +254,28 @@ class KBIndex:
             ix.close()
             manifest.write(staging, self.kb_root)
             old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
-            if self.folder.exists():
-                os.replace(self.folder, old)
+            # Swapping and opening is one step for every kbtui building this index at
+            # once, so none finds the folder missing (moved out, the new one not yet in)
+            # or opens a build that another is about to delete.
+            swap = FileLock(str(self.folder.with_name(f".{self.folder.name}.lock")))
+            swap.acquire(blocking=True)
             try:
-                os.replace(staging, self.folder)
-            except OSError:
-                # Another process moved its fresh build in first: use that one.
-                shutil.rmtree(staging, ignore_errors=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(self.folder, old)
+                try:
+                    os.replace(staging, self.folder)
+                except OSError:
+                    # Another process moved its fresh build in first: use that one.
+                    shutil.rmtree(staging, ignore_errors=True)
+                ix = whoosh_index.open_dir(str(self.folder))
+                searcher = ix.searcher()  # its files stay readable once open
+            finally:
+                swap.release()
             shutil.rmtree(old, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        self._ix = whoosh_index.open_dir(str(self.folder))
+        self._ix, self._searcher = ix, searcher
         self._manifest = manifest
 
     def _write_manifest(self, manifest: Manifest) -> None:

@@ -56,7 +56,9 @@ class KBApp(App[None]):
         if self.present_slug:
             self.present(self.present_slug)
         if self.state.notice:
-            self.notify(self.state.notice, title="Saved state", severity="warning", timeout=10)
+            self.notify(
+                self.state.notice, title="Saved state", severity="warning", timeout=10, markup=False
+            )
 
     # -- state -----------------------------------------------------------------------
 
@@ -126,10 +128,16 @@ class KBApp(App[None]):
             stem = slug.rsplit("/", 1)[-1]
             written = write_new(free_name(folder, stem, fmt), render(kb, handout, fmt))
         except ExportError as error:
-            self.call_from_thread(self.notify, str(error), title="Export", severity="error")
+            self.call_from_thread(
+                self.notify, str(error), title="Export", severity="error", markup=False
+            )
             return
         self.call_from_thread(
-            self.notify, f"Handout written to {written.resolve()}", title="Export", timeout=10
+            self.notify,
+            f"Handout written to {written.resolve()}",
+            title="Export",
+            timeout=10,
+            markup=False,
         )
 
     def action_help(self) -> None:

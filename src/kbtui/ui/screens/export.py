@@ -32,7 +32,7 @@ class ExportScreen(ModalScreen[Path | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         folder = Path(event.value.strip() or ".").expanduser()
         if not folder.is_dir():
-            self.notify(f"{folder} is not a folder.", severity="error")
+            self.notify(f"{folder} is not a folder.", severity="error", markup=False)
             return
         self.dismiss(folder)
 

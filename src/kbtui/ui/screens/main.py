@@ -55,7 +55,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#entries"  # the list, not the first focusable widget (the search box)
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search.focus"),
+        Binding("slash", "focus_search", "Search", id="search.focus", priority=True),
         Binding("escape", "escape", "Back to list", show=False, id="search.leave"),
         Binding("backspace", "back", "Back", id="nav.back"),
         Binding("alt+left", "back", "Back", show=False, id="nav.back-alt"),
@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
             )
             await reader.show_entry(reader.entry, self._link_context())
             if link_index is not None and link_index < len(reader.links()):
-                reader.links()[link_index].focus()
+                self.set_focus(reader.links()[link_index], scroll_visible=False)
 
     # -- opening entries ---------------------------------------------------------------
 
@@ -303,21 +303,25 @@ class MainScreen(Screen[None]):
             self.history.visit(entry.slug)
         elif self.history.current is None:
             self.history.current = entry.slug
+        # Decide before the old links go: removing the focused link moves focus away.
+        in_reader = isinstance(self.focused, EntryLink) or self.focused is None
         await self.query_one(Reader).show_entry(entry, self._link_context())
         self.query_one(EntryList).highlight_slug(entry.slug)
         links = self.query_one(Reader).links()
         if self.has_class("-narrow"):
             # One pane at a time: the list hides, so focus moves into the reader.
             self.add_class("-reading")
-            self.set_focus(links[0] if links else None)
-        elif (isinstance(self.focused, EntryLink) or self.focused is None) and links:
-            links[0].focus()
+            self.set_focus(links[0] if links else None, scroll_visible=False)
+        elif in_reader and links:
+            self.set_focus(links[0], scroll_visible=False)
         self._update_nav()
         self.kbapp.save_state()
 
     @on(EntryMissing)
     def entry_missing(self, message: EntryMissing) -> None:
-        self.notify(f"Cannot open {message.slug!r}: {message.reason}.", severity="warning")
+        self.notify(
+            f"Cannot open {message.slug!r}: {message.reason}.", severity="warning", markup=False
+        )
 
     # -- links -------------------------------------------------------------------------
 
@@ -328,6 +332,7 @@ class MainScreen(Screen[None]):
                 f"{message.target!r} is not an entry in this KB.",
                 title="Missing link",
                 severity="warning",
+                markup=False,
             )
             return
         self.post_message(OpenEntry(message.slug))
@@ -344,10 +349,14 @@ class MainScreen(Screen[None]):
             self.notify(
                 f"{href!r} is outside the KB; kbtui works offline and opens only KB entries.",
                 severity="warning",
+                markup=False,
             )
         else:
             self.notify(
-                f"{target!r} is not an entry in this KB.", title="Missing link", severity="warning"
+                f"{target!r} is not an entry in this KB.",
+                title="Missing link",
+                severity="warning",
+                markup=False,
             )
 
     # -- entry list and search ----------------------------------------------------------
@@ -420,6 +429,8 @@ class MainScreen(Screen[None]):
             return True if self.history.can_forward else None
         if action == "toggle_bookmark":
             return True if self.query_one(Reader).entry is not None else None
+        if action == "focus_search":  # "/" is text while typing a query
+            return self.focused is not self.query_one("#search", Input)
         if action == "present":
             return True if any(e.type == "path" for e in self.listed.values()) else None
         return True
@@ -469,7 +480,9 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
         now = self.kbapp.kb_state.toggle_bookmark(entry.slug)
-        self.notify(f"{'Bookmarked' if now else 'Removed bookmark:'} {entry.title}", timeout=3)
+        self.notify(
+            f"{'Bookmarked' if now else 'Removed bookmark:'} {entry.title}", timeout=3, markup=False
+        )
         self._update_nav()
         if not self.query_one("#search", Input).value.strip():
             self.query_one(EntryList).show_groups(

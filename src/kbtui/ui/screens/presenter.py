@@ -105,7 +105,9 @@ class PresenterScreen(Screen[None]):
         self.path = message.path
         if self.path is None or not self.path.steps:
             what = "does not exist" if self.path is None else "has no steps"
-            self.notify(f"The reading path {self.path_slug!r} {what}.", severity="error")
+            self.notify(
+                f"The reading path {self.path_slug!r} {what}.", severity="error", markup=False
+            )
             self.query_one("#present-where", Static).update(
                 Text(f"Nothing to present: {self.path_slug} {what}. Esc leaves.")
             )
@@ -251,7 +253,7 @@ class PresenterScreen(Screen[None]):
         target = message.href.removeprefix("cite:")
         slug, _ = self.kb.resolver.resolve(target)
         if slug is None:
-            self.notify(f"{target!r} is not an entry in this KB.", severity="warning")
+            self.notify(f"{target!r} is not an entry in this KB.", severity="warning", markup=False)
             return
         self.detour = self._read(self.kb, slug)
         await self._show()
