@@ -22,4 +22,15 @@ async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+        await searches_done(pilot)
     await pilot.pause()
+
+
+async def searches_done(pilot: Pilot[None]) -> None:
+    """Wait while the main screen's search thread has a query in hand."""
+    screen = getattr(pilot.app, "main_screen", None)
+    searcher = getattr(screen, "searcher", None)
+    for _ in range(500):
+        if searcher is None or searcher.idle:
+            return
+        await pilot.pause(0.01)

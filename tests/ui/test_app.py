@@ -91,7 +91,10 @@ def reader_slug(app: KBApp) -> str | None:
 
 
 def entry_list(app: KBApp) -> EntryList:
-    return main_screen(app).query_one("#entries", EntryList)
+    """The list on screen: grouped entries, or the hits while there is a query."""
+    shown = [widget for widget in main_screen(app).query(EntryList) if widget.display]
+    assert len(shown) == 1, shown
+    return shown[0]
 
 
 def option_ids(app: KBApp) -> list[str | None]:
@@ -296,6 +299,43 @@ def test_search_as_you_type_then_open_the_top_hit(kb: Path) -> None:
         await settle(pilot)
         assert search.value == "lantern"
         assert option_ids(app)[0] == "lantern-walk"
+
+    drive(kb, scenario)
+
+
+def test_clearing_the_search_shows_the_kept_grouped_list(kb: Path) -> None:
+    """The grouped list is built once per listing; a query shows hits in a second
+    list, and clearing it shows the grouped list again without rebuilding it (which
+    is what keeps a 10,000-entry KB responsive)."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        screen = main_screen(app)
+        groups = screen.query_one("#entries", EntryList)
+        before = [groups.get_option_at_index(i) for i in range(groups.option_count)]
+        heights = dict(groups._line_cache.heights)
+        assert heights, "the grouped list has measured its options"
+        await pilot.press("slash", *"lant")
+        await settle(pilot)
+        assert entry_list(app) is screen.query_one("#hits", EntryList)
+        assert not groups.display
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert entry_list(app) is groups
+        assert [groups.get_option_at_index(i) for i in range(groups.option_count)] == before
+        assert all(
+            groups.get_option_at_index(i) is option for i, option in enumerate(before)
+        ), "the options were rebuilt"
+        assert groups._line_cache.heights == heights
+        assert "Concepts (4)" in screen_text(app)
+
+        # A new width re-measures: a wrapped hit takes more lines in a narrower list.
+        await pilot.press(*"lantern")
+        await settle(pilot)
+        hits = entry_list(app)
+        wide = hits._heights[0]
+        await pilot.resize_terminal(91, 40)  # the sidebar is 38% of the width
+        await settle(pilot)
+        assert hits._heights[0] > wide
 
     drive(kb, scenario)
 

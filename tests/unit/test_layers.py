@@ -50,6 +50,9 @@ def test_tui_module_defers_whoosh_and_mistune() -> None:
     modules = imported_after("import kbtui.ui.app")
     assert "textual" in modules
     assert "whoosh" not in modules and "mistune" not in modules
+    # Nor the KB model (dataclasses cost ~6 ms to create): it comes with the first entry.
+    assert "kbtui.kb.model" not in modules
+    assert "kbtui.ui.widgets.entry_view" not in modules
 
 
 def test_the_foundation_modules_alone_never_import_textual() -> None:

@@ -464,3 +464,55 @@ def test_a_title_match_wins_in_a_real_sized_text(index: KBIndex) -> None:
     assert slugs(index, "camp")[0] == "strategic-campaigns"
     assert slugs(index, "meetings")[0] == "one-to-ones"
     assert slugs(index, "distrib")[0] == "distributed-organizing"
+
+
+# -- words found in most entries of a large KB ------------------------------------------
+
+
+def test_parse_narrowed_leaves_out_common_terms() -> None:
+    from kbtui.index.query import parse_narrowed
+
+    def common(field: str, term: str) -> bool:
+        return field in {"summary", "content"}
+
+    narrowed = parse_narrowed("quokka ", None, None, common)
+    assert narrowed is not None and narrowed.narrowed
+    assert {t.fieldname for t in narrowed.query.subqueries} == {"title"}  # type: ignore[union-attr]
+    # Nothing common: no shortlist to try. Everything common: none either.
+    assert parse_narrowed("quokka ", None, None, lambda f, t: False) is None
+    assert parse_narrowed("quokka ", None, None, lambda f, t: True) is None
+    # A negated word is never narrowed: leaving terms out of it would widen the hits.
+    negated = parse_narrowed("quokka -rocks ", None, None, common)
+    assert negated is not None
+    assert "content:rock" in str(negated.query)
+
+
+def test_a_common_word_finds_its_shortlist_first_and_falls_back_when_short(
+    ranking: KBIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbtui.index import query
+
+    # As if "quokka" were in most bodies of a large KB.
+    monkeypatch.setattr(query, "common_terms", lambda searcher: lambda f, t: f == "content")
+    searched: list[str] = []
+    original = query.Searcher.search
+
+    def spy(self: object, q: object, **kwargs: object) -> object:
+        searched.append(str(q))
+        return original(self, q, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(query.Searcher, "search", spy)
+    # The shortlist (title and summary matches) fills a page of 2: one search.
+    top = ranking.search("quokka ", limit=2)
+    assert {hit.slug for hit in top.hits} == {"title-long", "title-plural"}
+    assert len(searched) == 1 and "content:" not in searched[0]
+    # A page of 5 needs the body-only matches too: the full query runs after it.
+    searched.clear()
+    assert set(slugs(ranking, "quokka ", limit=5)) == {
+        "title-long",
+        "title-plural",
+        "summary",
+        "body-short",
+        "body-many",
+    }
+    assert len(searched) == 2 and "content:" in searched[1]

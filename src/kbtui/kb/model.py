@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from kbtui.kb.labels import TYPE_LABELS as TYPE_LABELS  # re-exported
+from kbtui.kb.labels import type_label as type_label
+
 
 class SectionKey(str, Enum):
     SUMMARY = "summary"
@@ -128,18 +131,7 @@ ENTRY_TYPES: dict[str, str] = {
     "paths": "path",
 }
 
-TYPE_LABELS: dict[str, str] = {
-    "concept": "Concepts",
-    "case-study": "Case studies",
-    "source": "Sources",
-    "path": "Reading paths",
-}
-
 
 def entry_type_for(slug: str) -> str:
     folder = slug.split("/", 1)[0] if "/" in slug else ""
     return ENTRY_TYPES.get(folder, folder)
-
-
-def type_label(entry_type: str) -> str:
-    return TYPE_LABELS.get(entry_type, entry_type.replace("-", " ").capitalize())

@@ -142,7 +142,6 @@ class KBApp(App[None]):
 
     def action_help(self) -> None:
         from kbtui.ui.screens.help import HelpScreen
-        from kbtui.ui.widgets.entry_list import EntryList
         from kbtui.ui.widgets.reader import Reader
 
         if isinstance(self.screen, HelpScreen) or self.main_screen is None:
@@ -151,7 +150,7 @@ class KBApp(App[None]):
         groups = [
             ("Everywhere", self),
             ("Main screen", main),
-            ("Entry list", main.query_one(EntryList)),
+            ("Entry list", main.entry_list),
             ("Reader", main.query_one(Reader)),
         ]
         links = main.query_one(Reader).links()

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from kbtui.index.results import ListedEntry, SearchResult, SyncReport
-from kbtui.kb.model import Entry
 
 if TYPE_CHECKING:
     from kbtui.kb.graph import KnowledgeBase
+    from kbtui.kb.model import Entry
 
 
 @dataclass
@@ -67,3 +67,11 @@ class EntryMissing(Message):
 @dataclass
 class SearchDone(Message):
     result: SearchResult
+
+
+@dataclass
+class SearchFailed(Message):
+    """Reading the index failed in a way the index could not repair."""
+
+    query: str
+    reason: str

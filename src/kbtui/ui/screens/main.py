@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -15,10 +17,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Markdown, ProgressBar, Static
 
-from kbtui.index.results import ListedEntry
+from kbtui.index.results import ListedEntry, SearchResult
 from kbtui.kb.history import History
 from kbtui.kb.links import Resolver
-from kbtui.kb.model import Backlink
 from kbtui.paths import kb_display_name
 from kbtui.ui.messages import (
     EntriesListed,
@@ -30,23 +31,36 @@ from kbtui.ui.messages import (
     KBLoaded,
     OpenEntry,
     SearchDone,
+    SearchFailed,
 )
-from kbtui.ui.widgets.entry_list import EntryList
+from kbtui.ui.searcher import Searcher
+from kbtui.ui.widgets.entry_list import EntryList, GroupList, HitList
 from kbtui.ui.widgets.links import EntryLink
 from kbtui.ui.widgets.nav import NavBar
 from kbtui.ui.widgets.reader import LinkContext, Reader
+from kbtui.ui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
     from kbtui.index.store import KBIndex
     from kbtui.kb.graph import KnowledgeBase
+    from kbtui.kb.model import Backlink
     from kbtui.ui.app import KBApp
 
 # Whoosh and the Markdown parser are imported in the workers, after the first paint.
 
 GRAPH_YIELD_EVERY = 10  # entries parsed between short pauses
-SEARCH_DEBOUNCE = 0.015  # coalesces a paste or a burst of keys into one search
+GRAPH_FREEZE_EVERY = 500  # entries parsed between moves of the heap out of the GC's sight
 NARROW_WIDTH = 90
+ECHO_HOLD = 0.05  # longest wait for results before a typed key is drawn on its own
 SEARCH_LIMIT = 25
+
+
+def freeze_heap() -> None:
+    """Move what is alive now (the listing, the parsed KB, the open index) out of the
+    cyclic garbage collector's sight. These objects live as long as the app; left in
+    view, each full collection walks all of them - 0.1-0.5 s at 10,000 entries, which
+    the user sees as a stalled keystroke."""
+    gc.freeze()
 
 
 class MainScreen(Screen[None]):
@@ -81,7 +95,15 @@ class MainScreen(Screen[None]):
         self.search_ready = False
         self.started = False
         self._graph_started = False
-        self._search_timer: Timer | None = None
+        self.searcher: Searcher[SearchResult] = Searcher(
+            self._search_now,
+            lambda result: self.post_message(SearchDone(result)),
+            lambda text, error: self.post_message(
+                SearchFailed(text, f"{type(error).__name__}: {error}")
+            ),
+        )
+        self._painted = threading.Event()  # set once the first list is on screen
+        self._echo_hold: Timer | None = None
         self.shown_query: str | None = None  # the query whose results the list shows
 
     # -- layout --------------------------------------------------------------------
@@ -90,8 +112,14 @@ class MainScreen(Screen[None]):
         yield Header(icon="≡")
         with Horizontal(id="panes"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="Search  ( / )", id="search", select_on_focus=False)
-                yield EntryList(id="entries")
+                yield SearchBox(
+                    self._search_changed,
+                    placeholder="Search  ( / )",
+                    id="search",
+                    select_on_focus=False,
+                )
+                yield GroupList(id="entries")
+                yield HitList(id="hits")
                 yield ProgressBar(id="index-progress", show_eta=False, total=None)
                 yield Static(Text("Opening the KB…"), id="status")
             with Vertical(id="reading"):
@@ -110,13 +138,47 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._update_nav()
-        self._index_worker()
+        # The list as of the last sync, read from the index's manifest (one JSON file:
+        # no Whoosh, no index open) so that it is in the very first frame.
+        from kbtui.index.manifest import cached_listing
+
+        try:
+            listing = cached_listing(self.kb_root)
+        except Exception:  # a damaged manifest only costs the early list: sync rebuilds
+            listing = None
+        if listing is not None:
+            self.entries_listed(EntriesListed(listing))
+        self._index_worker(listed=listing is not None)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
+    @property
+    def groups(self) -> GroupList:
+        return self.query_one("#entries", GroupList)
+
+    @property
+    def hits(self) -> HitList:
+        return self.query_one("#hits", HitList)
+
+    @property
+    def entry_list(self) -> EntryList:
+        """The list on screen: the grouped entries, or the hits of the current query."""
+        return self.hits if self.hits.display else self.groups
+
+    def _show_list(self, shown: EntryList) -> None:
+        hidden = self.groups if shown is self.hits else self.hits
+        if shown.display:
+            return
+        had_focus = self.focused is hidden
+        with self.app.batch_update():
+            shown.display = True
+            hidden.display = False
+            if had_focus:
+                self.set_focus(shown, scroll_visible=False)
+
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text))
+        self.query_one("#status", Static).update(Text(text), layout=False)
 
     # -- workers -------------------------------------------------------------------
 
@@ -124,14 +186,11 @@ class MainScreen(Screen[None]):
         self.post_message(IndexProgress(done, total))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _index_worker(self) -> None:
-        from kbtui.index.manifest import cached_listing
-
-        # The list first, from the manifest of the last sync: no Whoosh import, no
-        # index open; then the index is opened and brought up to date.
-        listing = cached_listing(self.kb_root)
-        if listing is not None:
-            self.post_message(EntriesListed(listing))
+    def _index_worker(self, listed: bool) -> None:
+        """Open the index and bring it up to date."""
+        if listed:
+            # Importing Whoosh holds the GIL for a while: let the list paint first.
+            self._painted.wait(timeout=2.0)
         from kbtui.index.store import KBIndex
 
         try:
@@ -142,8 +201,14 @@ class MainScreen(Screen[None]):
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
             self.post_message(IndexReady(report))
             self.kb_index.warm_up()
+            freeze_heap()
         except Exception as error:
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
+
+    def _after_paint(self) -> None:
+        self._painted.set()
+        freeze_heap()
+        self._start_graph()
 
     def _start_graph(self) -> None:
         """Parse the whole KB (links, backlinks) once the list is on screen."""
@@ -162,8 +227,12 @@ class MainScreen(Screen[None]):
             # the search box smooth while backlinks are still being worked out.
             if done % GRAPH_YIELD_EVERY == 0:
                 time.sleep(0.002)
+            if done % GRAPH_FREEZE_EVERY == 0:
+                freeze_heap()
 
-        self.post_message(KBLoaded(load_kb(self.kb_root, progress=breathe, render=False)))
+        kb = load_kb(self.kb_root, progress=breathe, render=False)
+        freeze_heap()
+        self.post_message(KBLoaded(kb))
 
     @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
     def _entry_worker(self, slug: str, history: bool) -> None:
@@ -184,10 +253,29 @@ class MainScreen(Screen[None]):
             return
         self.post_message(EntryLoaded(entry, history))
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_worker(self, text: str) -> None:
-        if self.kb_index is not None:
-            self.post_message(SearchDone(self.kb_index.search(text, limit=SEARCH_LIMIT)))
+    def _search_now(self, text: str) -> SearchResult:
+        """On the search thread."""
+        assert self.kb_index is not None  # searches start once the index is ready
+        return self.kb_index.search(text, limit=SEARCH_LIMIT)
+
+    def on_unmount(self) -> None:
+        self.searcher.close()
+        self._release_frame()
+
+    def _hold_frame(self) -> None:
+        """Draw the typed key together with its results, if they come soon.
+
+        Drawing the key on its own first costs a full frame (the search box's width
+        changes, so Textual lays out the screen) on the same core the search needs."""
+        if self._echo_hold is None:
+            self.app._begin_batch()  # what App.batch_update does, across two events
+            self._echo_hold = self.set_timer(ECHO_HOLD, self._release_frame)
+
+    def _release_frame(self) -> None:
+        if self._echo_hold is not None:
+            self._echo_hold.stop()
+            self._echo_hold = None
+            self.app._end_batch()
 
     # -- index and KB events ---------------------------------------------------------
 
@@ -199,9 +287,9 @@ class MainScreen(Screen[None]):
         count = len(self.listed)
         name = kb_display_name(self.kb_root)
         self.app.sub_title = f"{name} · {count} entr{'y' if count == 1 else 'ies'}"
-        if not self.query_one("#search", Input).value.strip():
-            self._show_groups()
-        self._start_graph()
+        self._show_groups()  # kept while hidden behind search hits
+        # Parsing the KB and loading Whoosh wait until this list is on screen.
+        self.call_after_refresh(self._after_paint)
         if not self.started:
             self.started = True
             first = self.open_slug or self.history.current
@@ -306,7 +394,9 @@ class MainScreen(Screen[None]):
         # Decide before the old links go: removing the focused link moves focus away.
         in_reader = isinstance(self.focused, EntryLink) or self.focused is None
         await self.query_one(Reader).show_entry(entry, self._link_context())
-        self.query_one(EntryList).highlight_slug(entry.slug)
+        self.groups.highlight_slug(entry.slug)
+        if self.hits.display:
+            self.hits.highlight_slug(entry.slug)
         links = self.query_one(Reader).links()
         if self.has_class("-narrow"):
             # One pane at a time: the list hides, so focus moves into the reader.
@@ -370,18 +460,12 @@ class MainScreen(Screen[None]):
             return
         self.post_message(OpenEntry(message.slug))
 
-    @on(Input.Changed, "#search")
-    def search_changed(self, message: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if SEARCH_DEBOUNCE:
-            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
-        else:
-            self._run_search()
+    def _search_changed(self, value: str) -> None:
+        self._run_search()
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        entries = self.query_one(EntryList)
+        entries = self.entry_list
         option = entries.highlighted_option
         if option is not None and option.id and not option.disabled:
             entries.post_message(EntryList.Chosen(option.id))
@@ -389,28 +473,41 @@ class MainScreen(Screen[None]):
             entries.focus()
 
     def _show_groups(self) -> None:
-        self.query_one(EntryList).show_groups(self.listed.values(), self.kbapp.kb_state.bookmarks)
+        self.groups.show_groups(self.listed.values(), self.kbapp.kb_state.bookmarks)
 
     def _run_search(self) -> None:
         text = self.query_one("#search", Input).value
         if not text.strip():
-            self.workers.cancel_group(self, "search")
+            self.searcher.cancel()
+            self._release_frame()
             self.shown_query = text
-            self.query_one(EntryList).show_groups(
-                self.listed.values(), self.kbapp.kb_state.bookmarks
-            )
+            self._show_list(self.groups)
             self._status(f"{len(self.listed)} entries")
             return
         if not self.search_ready:
             self._status("Search starts when the index is ready…")
             return
-        self._search_worker(text)
+        self._hold_frame()
+        self.searcher.submit(text)
+
+    @on(SearchFailed)
+    def search_failed(self, message: SearchFailed) -> None:
+        self._release_frame()
+        self._status(f"Search failed for “{message.query.strip()}”")
+        self.notify(
+            f"The search for {message.query!r} failed: {message.reason}",
+            title="Search",
+            severity="error",
+            markup=False,
+        )
 
     @on(SearchDone)
     def search_done(self, message: SearchDone) -> None:
         if message.result.query != self.query_one("#search", Input).value:
             return  # a newer query is on its way
-        self.query_one(EntryList).show_hits(message.result)
+        with self.app.batch_update():
+            self.hits.show_hits(message.result)
+            self._show_list(self.hits)
         self.shown_query = message.result.query
         hits = len(message.result.hits)
         query = message.result.query.strip()
@@ -419,6 +516,11 @@ class MainScreen(Screen[None]):
             if hits
             else f"No matches for “{query}”"
         )
+        # Repaint the whole screen in the frame the held key is released into: the
+        # list's own repaint request reaches the screen a message later, so without
+        # this the hits (and this status line) would follow one frame (~20 ms) behind.
+        self.refresh()
+        self._release_frame()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -449,7 +551,7 @@ class MainScreen(Screen[None]):
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
-        entries = self.query_one(EntryList)
+        entries = self.entry_list
         if self.focused is search:
             entries.focus()
         elif self.focused is entries and search.value:
@@ -484,10 +586,9 @@ class MainScreen(Screen[None]):
             f"{'Bookmarked' if now else 'Removed bookmark:'} {entry.title}", timeout=3, markup=False
         )
         self._update_nav()
-        if not self.query_one("#search", Input).value.strip():
-            self.query_one(EntryList).show_groups(
-                self.listed.values(), self.kbapp.kb_state.bookmarks
-            )
+        listed = self.listed.get(entry.slug)
+        if listed is not None:
+            self.groups.mark(listed, now)
         self.kbapp.save_state()
 
     def action_show_bookmarks(self) -> None:

@@ -17,8 +17,8 @@ from textual.widgets import Digits, Markdown, Static
 from kbtui.kb import KnowledgeBase, load_kb
 from kbtui.kb.loader import EntryFile, read_entry
 from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
+from kbtui.ui.widgets.entry_view import cite_links
 from kbtui.ui.widgets.links import EntryLink
-from kbtui.ui.widgets.reader import _cite_links
 
 # Links offered in the presenter, in this order: where the room is likely to go next.
 FOLLOWABLE = (LinkKind.EXAMPLE, LinkKind.RELATED, LinkKind.INLINE, LinkKind.CITATION)
@@ -172,7 +172,7 @@ class PresenterScreen(Screen[None]):
                 continue
             widgets.append(
                 Markdown(
-                    f"## {section.name or 'Notes'}\n\n" + _cite_links(section.markdown),
+                    f"## {section.name or 'Notes'}\n\n" + cite_links(section.markdown),
                     open_links=False,
                 )
             )

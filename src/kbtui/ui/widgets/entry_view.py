@@ -1,0 +1,161 @@
+"""What an entry turns into in the reader: widgets for its title, trust line,
+sections, links, citations and backlinks. KB text is shown as Text or Markdown,
+never as Textual markup."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
+from kbtui.kb.trust import trust_parts
+from kbtui.ui.widgets.links import EntryLink
+from kbtui.ui.widgets.reader import LinkContext
+
+_CITATION = re.compile(r"\[source:\s*([^\]\n]+)\](?!\()", re.IGNORECASE)
+LINK_SECTIONS = {SectionKey.RELATED, SectionKey.WORKED_EXAMPLES, SectionKey.SOURCES}
+
+
+def cite_links(markdown: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        names = [n.strip() for n in re.split(r"[,;]", match.group(1)) if n.strip()]
+        inner = "; ".join(f"[{name}](cite:{name.replace(' ', '%20')})" for name in names)
+        return f"[source: {inner}]" if inner else match.group(0)
+
+    return _CITATION.sub(replace, markdown)
+
+
+def _heading(text: str, note: str = "") -> Static:
+    label = Text(text, style="bold")
+    if note:
+        label.append(" — ", style="dim")
+        label.append(note, style="italic")
+    return Static(label, classes="link-heading")
+
+
+def entry_widgets(entry: Entry, context: LinkContext) -> list[Widget]:
+    """The widgets that show ``entry``: title, type, trust line, sections in file
+    order, links, citations and backlinks."""
+    widgets: list[Widget] = []
+    widgets.append(Static(Text(entry.title, style="bold"), classes="reader-title"))
+    widgets.append(
+        Static(
+            Text(f"{type_label(entry.type)} · {entry.slug} · {entry.path}", style="dim"),
+            classes="reader-meta",
+        )
+    )
+    trust = Text()
+    for number, part in enumerate(trust_parts(entry)):
+        if number:
+            trust.append(" · ", style="dim")
+        warn = part in ("summary missing", "not verified", "no sources listed")
+        trust.append(part, style="bold" if warn else "")
+    widgets.append(
+        Static(trust, classes="reader-trust" + (" -warning" if entry.summary_missing else ""))
+    )
+    if entry.steps:
+        widgets.extend(_steps(entry, context))
+    seen_names: dict[str, int] = {}
+    for section in () if entry.steps else entry.sections:
+        seen_names[section.name.lower()] = seen_names.get(section.name.lower(), 0) + 1
+        note = "appears twice in the file" if seen_names[section.name.lower()] > 1 else ""
+        if section.key in LINK_SECTIONS:
+            widgets.extend(_link_section(entry, section.name, section.key, note, context))
+        else:
+            heading = section.name or "Notes"
+            text = section.markdown.strip() or "_(empty)_"
+            if section.key is SectionKey.SUMMARY and entry.summary_missing:
+                note = (note + "; " if note else "") + "summary missing"
+            widgets.append(_heading(heading, note))
+            widgets.append(Markdown(cite_links(text), open_links=False, classes="section-body"))
+    citations: dict[str, None] = {}
+    for link in entry.links:
+        if link.kind is LinkKind.CITATION:
+            citations[link.target] = None
+    if citations:
+        widgets.append(_heading("Cited in this entry"))
+        for target in citations:
+            slug, outside = context.resolve(target)
+            widgets.append(
+                EntryLink(target, slug, context.title_of(slug) if slug else None, outside=outside)
+            )
+    widgets.extend(_backlinks(entry, context))
+    return widgets
+
+
+def _steps(entry: Entry, context: LinkContext) -> list[Widget]:
+    widgets: list[Widget] = []
+    if entry.intro:
+        widgets.append(Markdown(entry.intro, open_links=False, classes="section-body"))
+    widgets.append(_heading("Steps", "press p to present them one at a time"))
+    for step in entry.steps:
+        slug, outside = context.resolve(step.target)
+        title = context.title_of(slug) if slug else None
+        link = EntryLink(
+            step.target, slug, f"{step.number}. {title or step.target}", step.note, outside
+        )
+        widgets.append(link)
+    return widgets
+
+
+def _link_section(
+    entry: Entry, name: str, key: SectionKey, note: str, context: LinkContext
+) -> list[Widget]:
+    widgets: list[Widget] = [_heading(name, note)]
+    kinds = {
+        SectionKey.RELATED: LinkKind.RELATED,
+        SectionKey.WORKED_EXAMPLES: LinkKind.EXAMPLE,
+        SectionKey.SOURCES: LinkKind.SOURCE,
+    }
+    sources = {s.text: s for s in entry.sources}
+    links = [k for k in entry.links if k.section == name and k.kind is kinds[key]]
+    for link in links:
+        slug, outside = context.resolve(link.target)
+        detail = ""
+        if key is SectionKey.SOURCES:
+            source = sources.get(link.label)
+            if source is not None:
+                bits = [f"grounding: {source.grounding or 'not given'}"]
+                if source.raw:
+                    bits.append("RAW" + (f" ({source.size:,} chars)" if source.size else ""))
+                detail = " · ".join(bits)
+        title = context.title_of(slug) if slug else None
+        widgets.append(EntryLink(link.target, slug, title, detail, outside))
+    if key is SectionKey.SOURCES and entry.verification:
+        verified = entry.verification
+        widgets.append(
+            Static(
+                Text(f"Verified {verified.date} by {verified.by}", style="italic"),
+                classes="verified",
+            )
+        )
+    if not links:
+        section = next((s for s in entry.sections if s.name == name), None)
+        if section is not None and section.text.strip():
+            widgets.append(Markdown(section.markdown, open_links=False, classes="section-body"))
+        else:
+            widgets.append(Static(Text("(empty)", style="dim"), classes="section-empty"))
+    return widgets
+
+
+def _backlinks(entry: Entry, context: LinkContext) -> list[Widget]:
+    widgets: list[Widget] = [_heading("Referenced by")]
+    backlinks = context.backlinks(entry.slug)
+    if backlinks is None:
+        widgets.append(Static(Text("Finding backlinks…", style="dim"), id="backlinks-wait"))
+    elif not backlinks:
+        widgets.append(Static(Text("No other entry links here yet.", style="dim")))
+    else:
+        for backlink in backlinks:
+            widgets.append(
+                EntryLink(
+                    backlink.slug,
+                    backlink.slug,
+                    context.title_of(backlink.slug),
+                    f"in {backlink.section}",
+                )
+            )
+    return widgets
