@@ -905,12 +905,19 @@ def test_narrow_open_at_start_keeps_the_entry_top_in_view(
 
     gate = threading.Event()
     real_load_kb = graph.load_kb
+    real_from_links = graph.KnowledgeBase.from_links
 
     def late_load_kb(*args: object, **kwargs: object) -> object:
         gate.wait(timeout=10)
         return real_load_kb(*args, **kwargs)  # type: ignore[arg-type]
 
+    def late_from_links(cls: type, *args: object) -> object:
+        gate.wait(timeout=10)
+        return real_from_links(*args)  # type: ignore[arg-type]
+
+    # The graph comes from the index's link rows, or from parsing without an index.
     monkeypatch.setattr(graph, "load_kb", late_load_kb)
+    monkeypatch.setattr(graph.KnowledgeBase, "from_links", classmethod(late_from_links))
     app = KBApp(kb, open_slug="street-teams")
 
     async def run() -> None:

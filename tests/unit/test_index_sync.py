@@ -725,3 +725,89 @@ def test_processes_rebuilding_over_each_other(kb_root: Path) -> None:
     assert not kb_index.sync().changed
     assert not list(kb_index.folder.parent.glob(".build-*"))
     assert not list(kb_index.folder.parent.glob(".old-*"))
+
+
+# -- the link rows kept beside the index (the TUI's link graph) ---------------------------
+
+
+def graph_of(kb_index: KBIndex) -> Any:
+    from kbtui.kb.graph import KnowledgeBase
+
+    rows = kb_index.link_rows()
+    assert rows is not None
+    listed = [(e.slug, e.path, e.title, e.type, e.flags) for e in kb_index.list_entries()]
+    return KnowledgeBase.from_links(kb_index.kb_root, listed, rows)
+
+
+def test_link_rows_give_the_same_graph_as_parsing(kb_root: Path) -> None:
+    from kbtui.kb.graph import load_kb
+
+    (kb_root / "street-teams.md").write_text(
+        KB["street-teams.md"] + "\n## Related\n- phone-banks\n- no-such-entry\n"
+        "\n## Worked examples\n- rent-strike\n",
+        encoding="utf-8",
+    )
+    (kb_root / "phone-banks.md").write_text(
+        KB["phone-banks.md"] + "\nSee [the manual](field-manual) [source: field-manual].\n",
+        encoding="utf-8",
+    )
+    kb_index = built(kb_root)
+    from_rows, parsed = graph_of(kb_index), load_kb(kb_root, render=False)
+    assert set(from_rows.entries) == set(parsed.entries) == SLUGS
+    for slug in SLUGS:
+        assert from_rows.backlinks(slug) == parsed.backlinks(slug), slug
+        assert from_rows.links_of(slug) == parsed.links_of(slug), slug
+        assert from_rows.entries[slug].title == parsed.entries[slug].title
+        assert from_rows.entries[slug].summary_missing == parsed.entries[slug].summary_missing
+    assert {b.slug for b in from_rows.backlinks("case-studies/rent-strike")} == {"street-teams"}
+    assert [r.missing for r in from_rows.links_of("street-teams")].count(True) == 1
+
+
+def test_link_rows_follow_edits_additions_and_removals(kb_root: Path) -> None:
+    kb_index = built(kb_root)
+    assert graph_of(kb_index).backlinks("phone-banks") == ()
+    kb_index.close()
+
+    path = kb_root / "street-teams.md"
+    path.write_text(KB["street-teams.md"] + "\n## Related\n- phone-banks\n", encoding="utf-8")
+    bump_mtime(path)
+    (kb_root / "canvassing.md").write_text(
+        "# Canvassing\n\n## Summary\nDoor to door.\n\n## Related\n- phone-banks\n",
+        encoding="utf-8",
+    )
+    (kb_root / "power-mapping.md").unlink()
+    again = KBIndex(kb_root)  # a later launch: the rows are read from disk
+    report = again.sync()
+    assert not report.rebuilt and report.changed
+    graph = graph_of(again)
+    assert {b.slug for b in graph.backlinks("phone-banks")} == {"street-teams", "canvassing"}
+    assert "power-mapping" not in graph.entries
+    assert again.link_rows() is not None and "canvassing" in again.link_rows()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("how", ["missing", "garbage", "stale", "other-entries"])
+def test_damaged_or_stale_link_rows_are_not_used(kb_root: Path, how: str) -> None:
+    from kbtui.index.manifest import LINKS
+
+    built(kb_root).close()
+    path = index_dir_for(kb_root) / LINKS
+    if how == "missing":
+        path.unlink()
+    elif how == "garbage":
+        path.write_text("{not json", encoding="utf-8")
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if how == "stale":
+            data["generation"] = "0" * 16
+        else:
+            data["links"].pop("phone-banks")
+        path.write_text(json.dumps(data), encoding="utf-8")
+    reopened = KBIndex(kb_root)
+    assert reopened.sync().changed is False  # the search index itself is fine
+    assert reopened.link_rows() is None  # so the TUI parses the KB for its links
+    # An edit cannot patch rows it does not have: they stay unknown until a rebuild.
+    bump_mtime(kb_root / "phone-banks.md")
+    assert reopened.sync().updated == 1
+    assert reopened.link_rows() is None
+    reopened.sync(rebuild=True)
+    assert reopened.link_rows() is not None

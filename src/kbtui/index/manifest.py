@@ -17,8 +17,11 @@ from kbtui import paths
 from kbtui.index.results import ListedEntry
 
 MANIFEST = "kbtui-manifest.json"
+LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
+
+LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
 
 
 def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
@@ -30,31 +33,45 @@ def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
 
 @dataclass
 class Manifest:
+    """``files``: slug -> [relpath, size, mtime_ns, title, type, flags].
+
+    ``links`` (slug -> link rows) is written to a file of its own, read only when the
+    link graph is wanted, so the listing stays quick to read for the first frame.
+    ``generation`` ties the two files together: links of another generation are stale.
+    ``links`` is None when they are not known (they are then not written)."""
+
     files: dict[str, list[Any]] = field(default_factory=dict)
+    links: dict[str, list[LinkRow]] | None = field(default_factory=dict)
+    generation: str = ""
 
     @classmethod
     def read(cls, folder: Path, kb_root: Path) -> Manifest | None:
-        try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        data = _read_json(folder / MANIFEST, kb_root)
+        if data is None or not isinstance(data.get("files"), dict):
             return None
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+        return cls(dict(data["files"]), None, str(data.get("generation", "")))
+
+    def read_links(self, folder: Path, kb_root: Path) -> dict[str, list[LinkRow]] | None:
+        """The link rows written with this manifest, or None (missing, damaged, stale)."""
+        if self.links is not None:
+            return self.links
+        data = _read_json(folder / LINKS, kb_root)
+        if data is None or not self.generation or data.get("generation") != self.generation:
             return None
-        if data.get("kb") != str(kb_root) or not isinstance(data.get("files"), dict):
+        links = data.get("links")
+        if not isinstance(links, dict) or set(links) != set(self.files):
             return None
-        return cls(dict(data["files"]))
+        return links
 
     def write(self, folder: Path, kb_root: Path) -> None:
-        payload = json.dumps({"schema": SCHEMA_VERSION, "kb": str(kb_root), "files": self.files})
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, folder / MANIFEST)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        self.generation = os.urandom(8).hex()
+        head = {"schema": SCHEMA_VERSION, "kb": str(kb_root), "generation": self.generation}
+        if self.links is not None:
+            _write_atomic(folder / LINKS, json.dumps({**head, "links": self.links}))
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / LINKS)
+        _write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
 
     def listing(self) -> list[ListedEntry]:
         """Every entry (slug, title, type, flags, path), sorted by type then title."""
@@ -70,6 +87,28 @@ class Manifest:
             if len(row) >= 6
         ]
         return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))
+
+
+def _read_json(path: Path, kb_root: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+        return None
+    return data if data.get("kb") == str(kb_root) else None
+
+
+def _write_atomic(path: Path, payload: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def cached_listing(kb_root: Path, cache_root: Path | None = None) -> list[ListedEntry] | None:

@@ -325,7 +325,7 @@ def run(
     if narrowed is not None and narrowed.query is not None:
         results = searcher.search(narrowed.query, limit=limit)
         parsed = narrowed
-    if results is None or len(results) < limit:
+    if results is None or results.scored_length() < limit:  # len() would count every match
         parsed = parse(text, expand, near, common)
         if parsed.query is None:
             return SearchResult(text, ())

@@ -26,7 +26,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 from whoosh.util.filelock import FileLock
 
-from kbtui.index.manifest import Manifest, index_dir_for
+from kbtui.index.manifest import LinkRow, Manifest, index_dir_for
 from kbtui.index.query import run, vocabulary_of
 from kbtui.index.results import ListedEntry, SearchResult, SyncReport
 from kbtui.index.schema import build_schema, document_for
@@ -48,6 +48,10 @@ def _signature(file: EntryFile) -> list[Any]:
 def _listing(entry: Entry) -> list[Any]:
     flags = sorted(entry.flags | ({"summary-missing"} if entry.summary_missing else set()))
     return [entry.title, entry.type, flags]
+
+
+def _link_rows(entry: Entry) -> list[LinkRow]:
+    return [[link.section, link.kind.value, link.target, link.label] for link in entry.links]
 
 
 class KBIndex:
@@ -158,11 +162,15 @@ class KBIndex:
                 # afresh, in memory if the cache folder cannot take a new index either.
                 return self._rebuilt(found.files, progress, started, notices_before)
             fresh: dict[str, list[Any]] = {}
+            old_links = self._manifest.read_links(self.folder, self.kb_root)
+            links = None if old_links is None else dict(old_links)
             try:
                 for done, file in enumerate(changed, 1):
                     entry = self._read(file)
                     writer.update_document(**document_for(entry))
                     fresh[file.slug] = _signature(file) + _listing(entry)
+                    if links is not None:
+                        links[file.slug] = _link_rows(entry)
                     if progress:
                         progress(done, len(changed))
                 for slug in removed:
@@ -180,8 +188,12 @@ class KBIndex:
                 writer.cancel()
                 raise
             self._drop_searcher()
-            new_manifest = Manifest({slug: fresh.get(slug) or old[slug] for slug in current})
+            new_manifest = Manifest(
+                {slug: fresh.get(slug) or old[slug] for slug in current},
+                None if links is None else {slug: links[slug] for slug in current},
+            )
             self._write_manifest(new_manifest)
+            new_manifest.links = None  # on disk now: read again when wanted
             self._manifest = new_manifest
         return SyncReport(
             added=added,
@@ -222,6 +234,8 @@ class KBIndex:
                 entry = self._read(file)
                 writer.add_document(**document_for(entry))
                 manifest.files[file.slug] = _signature(file) + _listing(entry)
+                assert manifest.links is not None
+                manifest.links[file.slug] = _link_rows(entry)
                 if progress:
                     progress(done, len(files))
             writer.commit()
@@ -253,6 +267,7 @@ class KBIndex:
             manifest = self._fill(ix, files, progress)
             ix.close()
             manifest.write(staging, self.kb_root)
+            manifest.links = None  # on disk now: read again when wanted
             old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
             # Swapping and opening is one step for every kbtui building this index at
             # once, so none finds the folder missing (moved out, the new one not yet in)
@@ -339,6 +354,16 @@ class KBIndex:
     def doc_count(self) -> int:
         with self.ix.searcher() as searcher:
             return int(searcher.doc_count())
+
+    def link_rows(self) -> dict[str, list[LinkRow]] | None:
+        """Every entry's links as of the last sync ([section, kind, target, label] rows),
+        or None when they are not at hand (then parse the KB for them)."""
+        with self._lock:
+            if self._manifest is None:
+                return None
+            if self.in_memory:
+                return self._manifest.links
+            return self._manifest.read_links(self.folder, self.kb_root)
 
     def list_entries(self) -> list[ListedEntry]:
         """Every entry (slug, title, type, flags, path), sorted by type then title.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kbtui.kb.links import Resolver, Target, normalise_target
 from kbtui.kb.loader import EntryFile, Scan, read_entries, scan
 from kbtui.kb.loader import ProgressCallback as ProgressCallback
-from kbtui.kb.model import Backlink, Entry, Problem, ResolvedLink
+from kbtui.kb.model import Backlink, Entry, Link, LinkKind, Problem, ResolvedLink
 
 __all__ = ["KnowledgeBase", "Resolver", "Target", "load_kb", "normalise_target"]
 
@@ -33,6 +33,37 @@ class KnowledgeBase:
                     backlinks[resolved][Backlink(slug, link.section)] = None
             self._links[slug] = tuple(resolved_links)
         self._backlinks = {slug: tuple(found) for slug, found in backlinks.items()}
+
+    @classmethod
+    def from_links(
+        cls,
+        root: Path,
+        listed: Iterable[tuple[str, str, str, str, Iterable[str]]],
+        links: Mapping[str, Sequence[Sequence[str]]],
+    ) -> KnowledgeBase:
+        """The link graph from what an index keeps: (slug, path, title, type, flags)
+        per entry and its links as [section, kind, target, label] rows. No file is
+        read or parsed, so the entries are outlines: no sections, no sources."""
+        kinds = {kind.value: kind for kind in LinkKind}
+        entries = []
+        for slug, path, title, entry_type, flags in listed:
+            marks = frozenset(flags)
+            entries.append(
+                Entry(
+                    slug=slug,
+                    path=path,
+                    title=title,
+                    type=entry_type,
+                    sections=(),
+                    links=tuple(
+                        Link(row[0], kinds.get(row[1], LinkKind.INLINE), row[2], row[3])
+                        for row in links.get(slug, ())
+                    ),
+                    summary=None if "summary-missing" in marks else "",
+                    flags=marks - {"summary-missing"},
+                )
+            )
+        return cls(root, entries)
 
     @property
     def name(self) -> str:

@@ -44,9 +44,17 @@ class Resolver:
         for slug in sorted(self._slugs):
             by_name[slug.rsplit("/", 1)[-1]].append(slug)
         self._by_name = {name: found[0] for name, found in by_name.items() if len(found) == 1}
+        # The same targets recur across a KB (ten links per entry, far fewer targets).
+        self._resolved: dict[str, tuple[str | None, str | None]] = {}
 
     def resolve(self, raw: str) -> tuple[str | None, str | None]:
         """The slug ``raw`` names (or None), and why it was refused if it leads outside."""
+        found = self._resolved.get(raw)
+        if found is None:
+            found = self._resolved[raw] = self._resolve(raw)
+        return found
+
+    def _resolve(self, raw: str) -> tuple[str | None, str | None]:
         target = normalise_target(raw)
         if target.outside is not None or target.name is None:
             return None, target.outside

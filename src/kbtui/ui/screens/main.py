@@ -208,11 +208,11 @@ class MainScreen(Screen[None]):
     def _after_paint(self) -> None:
         self._painted.set()
         freeze_heap()
-        self._start_graph()
 
-    def _start_graph(self) -> None:
-        """Parse the whole KB (links, backlinks) once the list is on screen."""
-        if not self._graph_started:
+    def _start_graph(self, again: bool = False) -> None:
+        """Work out links and backlinks: from the index's link rows once it is ready,
+        or by parsing the KB when there is no index."""
+        if again or not self._graph_started:
             self._graph_started = True
             self._graph_worker()
 
@@ -220,7 +220,7 @@ class MainScreen(Screen[None]):
     def _graph_worker(self) -> None:
         import time
 
-        from kbtui.kb.graph import load_kb
+        from kbtui.kb.graph import KnowledgeBase, load_kb
 
         def breathe(done: int, total: int) -> None:
             # Parsing a large KB holds the GIL; pausing now and then keeps typing in
@@ -230,7 +230,24 @@ class MainScreen(Screen[None]):
             if done % GRAPH_FREEZE_EVERY == 0:
                 freeze_heap()
 
-        kb = load_kb(self.kb_root, progress=breathe, render=False)
+        kb = None
+        if self.search_ready and self.kb_index is not None:
+            # What the last sync recorded of every entry's links: nothing to parse.
+            # Collections would walk the growing graph again and again while it is
+            # built (half the time at 10,000 entries); it is all kept, so pause them.
+            gc.disable()
+            try:
+                rows = self.kb_index.link_rows()
+                if rows is not None:
+                    listed = [
+                        (e.slug, e.path, e.title, e.type, e.flags)
+                        for e in self.kb_index.list_entries()
+                    ]
+                    kb = KnowledgeBase.from_links(self.kb_root, listed, rows)
+            finally:
+                gc.enable()
+        if kb is None:
+            kb = load_kb(self.kb_root, progress=breathe, render=False)
         freeze_heap()
         self.post_message(KBLoaded(kb))
 
@@ -314,6 +331,7 @@ class MainScreen(Screen[None]):
             self.notify(notice, title="Search index", severity="warning", timeout=8)
         if self.query_one("#search", Input).value.strip():
             self._run_search()
+        self._start_graph(again=message.report.changed)
 
     @on(IndexFailed)
     def index_failed(self, message: IndexFailed) -> None:

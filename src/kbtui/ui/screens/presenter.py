@@ -83,7 +83,8 @@ class PresenterScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
         kb = self.kb or load_kb(self.kb_root, render=False)
-        path = kb.entries.get(self.path_slug)
+        # The path itself is read afresh: the browser's graph may hold outlines only.
+        path = self._read(kb, self.path_slug) if self.path_slug in kb.entries else None
         entries: dict[str, Entry] = {}
         if path is not None:
             for step in path.steps:
