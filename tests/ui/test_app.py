@@ -322,9 +322,9 @@ def test_clearing_the_search_shows_the_kept_grouped_list(kb: Path) -> None:
         await settle(pilot)
         assert entry_list(app) is groups
         assert [groups.get_option_at_index(i) for i in range(groups.option_count)] == before
-        assert all(
-            groups.get_option_at_index(i) is option for i, option in enumerate(before)
-        ), "the options were rebuilt"
+        assert all(groups.get_option_at_index(i) is option for i, option in enumerate(before)), (
+            "the options were rebuilt"
+        )
         assert groups._line_cache.heights == heights
         assert "Concepts (4)" in screen_text(app)
 
@@ -338,6 +338,52 @@ def test_clearing_the_search_shows_the_kept_grouped_list(kb: Path) -> None:
         assert hits._heights[0] > wide
 
     drive(kb, scenario)
+
+
+def test_a_long_query_scrolls_the_search_box_to_the_cursor(kb: Path) -> None:
+    """The box is sized without a screen layout at each key (SearchBox): it must still
+    scroll to keep the cursor and the end of a long query in view."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        box = main_screen(app).query_one("#search", Input)
+        query = "a long query that cannot fit in the box because it goes on and on zq"
+        await pilot.press("slash", *query)
+        await settle(pilot)
+        assert box.value == query
+        assert box.virtual_size.width > box.size.width
+        assert box.scroll_x > 0 and box.scroll_x == box.max_scroll_x
+        assert "on and on zq" in screen_text(app)
+
+    drive(kb, scenario)
+
+
+def test_the_hit_list_scrolls_to_its_last_hit(kb: Path) -> None:
+    """Hits change the list's height at each key without a screen layout (EntryList.
+    _set_virtual_size): scrolling must still reach the last hit, and go back up."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        await pilot.press("slash", *"type:concept")
+        await settle(pilot)
+        hits = entry_list(app)
+        first = len(hits._lines)
+        await pilot.press("backspace", "backspace")  # "type:conce" (no such type)
+        await pilot.press(*"pt -lantern")  # one hit fewer: a new height, still a scrollbar
+        await settle(pilot)
+        assert hits.show_vertical_scrollbar and len(hits._lines) != first
+        await pilot.press("escape")  # to the hits
+        assert hits.mode == "hits" and app.focused is hits
+        assert hits.virtual_size.height == len(hits._lines) > hits.size.height
+        await pilot.press("end")
+        await settle(pilot)
+        assert hits.highlighted == hits.option_count - 1
+        assert hits.scroll_y == hits.max_scroll_y > 0
+        last = hits.get_option_at_index(hits.option_count - 1).prompt
+        assert str(last).split("  ")[0] in screen_text(app)
+        await pilot.press("home")
+        await settle(pilot)
+        assert hits.scroll_y == 0
+
+    drive(kb, scenario, size=(120, 11))
 
 
 def test_typing_in_the_search_box_is_text_not_commands(kb: Path) -> None:

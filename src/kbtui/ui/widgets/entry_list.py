@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -68,12 +69,30 @@ class EntryList(OptionList):
             self._lines_width = width
             self._clear_caches()
 
+    def _set_virtual_size(self, virtual_size: Size) -> None:
+        """Set the list's scrollable size; when that shows or hides no scrollbar, do
+        it without laying out the whole screen again (a new hit list has a new
+        height at every keystroke: the layout was half the cost of drawing it)."""
+        if virtual_size == self.virtual_size:
+            return
+        bar_needed = virtual_size.height > self.container_size.height
+        if (
+            self.styles.overflow_y == "auto"
+            and virtual_size.width == self.virtual_size.width
+            and bar_needed == self.show_vertical_scrollbar
+        ):
+            self.set_reactive(Widget.virtual_size, virtual_size)
+            self._scroll_update(virtual_size)
+            self.refresh()
+        else:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
     def _replace(self, options: list[Option | None], keep_highlight: bool = True) -> None:
         """Swap the options; the grouped list keeps its place, new hits start at the top."""
         previous = self.highlighted_option.id if self.highlighted_option else None
         with self.app.batch_update():
-            self.clear_options()
-            self.add_options(options)
+            self.set_options(options)  # not clear + add: no passing through "empty"
             if keep_highlight and previous:
                 self.highlight_slug(previous)
             else:
@@ -159,10 +178,7 @@ class GroupList(EntryList):
                 cache.heights[index] = 1
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         last_divider = bool(options) and options[-1]._divider
-        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
 
 
 class HitList(EntryList):
@@ -208,6 +224,29 @@ class HitList(EntryList):
         self._replace(options[:first], keep_highlight=False)
         if len(options) > first:
             self.call_after_refresh(self._add_rest, self._generation, options[first:])
+
+    def _update_lines(self) -> None:
+        # OptionList._update_lines (each hit measured: they wrap), with the size set
+        # by _set_virtual_size.
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        options = self.options
+        next_index = lines[-1][0] + 1 if lines else 0
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if next_index < len(options):
+            padding = self.get_component_styles("option-list--option").padding
+            for index in range(next_index, len(options)):
+                option = options[index]
+                cache.index_to_line[index] = len(lines)
+                visual = self._get_visual(option)
+                count = visual.get_height(self.styles, width - padding.width)  # type: ignore[arg-type]
+                count += option._divider
+                cache.heights[index] = count
+                lines.extend((index, line) for line in range(count))
+        last_divider = bool(options) and options[-1]._divider
+        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
 
     def _add_rest(self, generation: int, rest: list[Option | None]) -> None:
         if generation == self._generation:  # not replaced by newer hits meanwhile
