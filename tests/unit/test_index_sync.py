@@ -811,3 +811,18 @@ def test_damaged_or_stale_link_rows_are_not_used(kb_root: Path, how: str) -> Non
     assert reopened.link_rows() is None
     reopened.sync(rebuild=True)
     assert reopened.link_rows() is not None
+
+
+def test_link_rows_encoding_round_trips_and_cannot_be_confused() -> None:
+    from kbtui.index.manifest import decode_links, encode_links
+
+    rows = [
+        ["Related", "related", "one-to-ones", "one-to-ones"],
+        ["Sources & verification", "source", "sources/moblab", "MobLab [primary]"],
+        ["Body", "citation", "moblab", ""],
+    ]
+    assert decode_links(encode_links(rows)) == rows
+    assert decode_links(encode_links([])) == []
+    # Separator characters inside a value (never in neutralised KB text) cannot split it.
+    sneaky = [["Related", "related", "a\x1fb\x1ec", "label"]]
+    assert decode_links(encode_links(sneaky)) == [["Related", "related", "a b c", "label"]]

@@ -19,9 +19,22 @@ from kbtui.index.results import ListedEntry
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
+_FIELD, _ROW = "\x1f", "\x1e"  # unit and record separators: never in KB text (neutralised)
+
+
+def encode_links(rows: list[LinkRow]) -> str:
+    """One entry's link rows as one string: a sync copies the unchanged entries' strings
+    as they are, and reading 10,000 strings is quick where 120,000 small lists are not."""
+    clean = str.maketrans({_FIELD: " ", _ROW: " "})
+    return _ROW.join(_FIELD.join(value.translate(clean) for value in row) for row in rows)
+
+
+def decode_links(encoded: str) -> list[LinkRow]:
+    rows = [row.split(_FIELD) for row in encoded.split(_ROW)] if encoded else []
+    return [row for row in rows if len(row) == 4]
 
 
 def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
@@ -41,7 +54,7 @@ class Manifest:
     ``links`` is None when they are not known (they are then not written)."""
 
     files: dict[str, list[Any]] = field(default_factory=dict)
-    links: dict[str, list[LinkRow]] | None = field(default_factory=dict)
+    links: dict[str, str] | None = field(default_factory=dict)  # slug -> encode_links()
     generation: str = ""
 
     @classmethod
@@ -51,7 +64,7 @@ class Manifest:
             return None
         return cls(dict(data["files"]), None, str(data.get("generation", "")))
 
-    def read_links(self, folder: Path, kb_root: Path) -> dict[str, list[LinkRow]] | None:
+    def read_links(self, folder: Path, kb_root: Path) -> dict[str, str] | None:
         """The link rows written with this manifest, or None (missing, damaged, stale)."""
         if self.links is not None:
             return self.links
@@ -60,6 +73,8 @@ class Manifest:
             return None
         links = data.get("links")
         if not isinstance(links, dict) or set(links) != set(self.files):
+            return None
+        if not all(isinstance(value, str) for value in links.values()):
             return None
         return links
 

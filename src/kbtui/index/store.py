@@ -26,7 +26,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
 from whoosh.util.filelock import FileLock
 
-from kbtui.index.manifest import LinkRow, Manifest, index_dir_for
+from kbtui.index.manifest import LinkRow, Manifest, decode_links, encode_links, index_dir_for
 from kbtui.index.query import run, vocabulary_of
 from kbtui.index.results import ListedEntry, SearchResult, SyncReport
 from kbtui.index.schema import build_schema, document_for
@@ -59,8 +59,10 @@ def _listing(entry: Entry) -> list[Any]:
     return [entry.title, entry.type, flags]
 
 
-def _link_rows(entry: Entry) -> list[LinkRow]:
-    return [[link.section, link.kind.value, link.target, link.label] for link in entry.links]
+def _link_rows(entry: Entry) -> str:
+    return encode_links(
+        [[link.section, link.kind.value, link.target, link.label] for link in entry.links]
+    )
 
 
 class KBIndex:
@@ -371,8 +373,12 @@ class KBIndex:
             if self._manifest is None:
                 return None
             if self.in_memory:
-                return self._manifest.links
-            return self._manifest.read_links(self.folder, self.kb_root)
+                encoded = self._manifest.links
+            else:
+                encoded = self._manifest.read_links(self.folder, self.kb_root)
+        if encoded is None:
+            return None
+        return {slug: decode_links(value) for slug, value in encoded.items()}
 
     def list_entries(self) -> list[ListedEntry]:
         """Every entry (slug, title, type, flags, path), sorted by type then title.
