@@ -69,6 +69,32 @@ class EntryList(OptionList):
             self._lines_width = width
             self._clear_caches()
 
+    def _option_height(self, option: Option, width: int) -> int:
+        """Lines ``option`` takes at ``width`` cells, its divider aside."""
+        visual = self._get_visual(option)
+        return int(visual.get_height(self.styles, width))  # type: ignore[arg-type]
+
+    def _update_lines(self) -> None:
+        # OptionList._update_lines, with each option's height from _option_height
+        # and the size set by _set_virtual_size.
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        options = self.options
+        next_index = lines[-1][0] + 1 if lines else 0
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if next_index < len(options):
+            text_width = width - self.get_component_styles("option-list--option").padding.width
+            for index in range(next_index, len(options)):
+                option = options[index]
+                cache.index_to_line[index] = len(lines)
+                count = self._option_height(option, text_width) + option._divider
+                cache.heights[index] = count
+                lines.extend((index, line) for line in range(count))
+        last_divider = bool(options) and options[-1]._divider
+        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
+
     def _set_virtual_size(self, virtual_size: Size) -> None:
         """Set the list's scrollable size; when that shows or hides no scrollbar, do
         it without laying out the whole screen again (a new hit list has a new
@@ -160,25 +186,8 @@ class GroupList(EntryList):
         with suppress(OptionDoesNotExist):
             self.replace_option_prompt(entry.slug, self.entry_label(entry, bookmarked))
 
-    def _update_lines(self) -> None:
-        # OptionList._update_lines, less the per-option height measurement.
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        lines = cache.lines
-        options = self.options
-        next_index = lines[-1][0] + 1 if lines else 0
-        for index in range(next_index, len(options)):
-            cache.index_to_line[index] = len(lines)
-            lines.append((index, 0))
-            if options[index]._divider:
-                lines.append((index, 1))
-                cache.heights[index] = 2
-            else:
-                cache.heights[index] = 1
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        last_divider = bool(options) and options[-1]._divider
-        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
+    def _option_height(self, option: Option, width: int) -> int:
+        return 1  # no measuring: titles are cut, never wrapped
 
 
 class HitList(EntryList):
@@ -224,29 +233,6 @@ class HitList(EntryList):
         self._replace(options[:first], keep_highlight=False)
         if len(options) > first:
             self.call_after_refresh(self._add_rest, self._generation, options[first:])
-
-    def _update_lines(self) -> None:
-        # OptionList._update_lines (each hit measured: they wrap), with the size set
-        # by _set_virtual_size.
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        lines = cache.lines
-        options = self.options
-        next_index = lines[-1][0] + 1 if lines else 0
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        if next_index < len(options):
-            padding = self.get_component_styles("option-list--option").padding
-            for index in range(next_index, len(options)):
-                option = options[index]
-                cache.index_to_line[index] = len(lines)
-                visual = self._get_visual(option)
-                count = visual.get_height(self.styles, width - padding.width)  # type: ignore[arg-type]
-                count += option._divider
-                cache.heights[index] = count
-                lines.extend((index, line) for line in range(count))
-        last_divider = bool(options) and options[-1]._divider
-        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
 
     def _add_rest(self, generation: int, rest: list[Option | None]) -> None:
         if generation == self._generation:  # not replaced by newer hits meanwhile
