@@ -1011,3 +1011,23 @@ def test_export_a_handout_from_the_app(kb: Path, tmp_path: Path) -> None:
     written = list(out.iterdir())
     assert [p.name for p in written] == ["first-evening.html"]
     assert "Step 3: Harbour strike" in written[0].read_text(encoding="utf-8")
+
+
+def test_a_failed_warm_up_leaves_search_working(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """warm_up is a head start only: if it fails (say another kbtui rebuilt the index
+    at that moment), search still works and no "unavailable" notice appears."""
+    from kbtui.index.store import KBIndex
+
+    def broken(self: KBIndex) -> None:
+        raise OSError("the index moved")
+
+    monkeypatch.setattr(KBIndex, "warm_up", broken)
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        assert "search ready" in screen_text(app)
+        await pilot.press("slash", *"lantern")
+        await settle(pilot)
+        assert option_ids(app)[0] == "lantern-walk"
+        assert not any("unavailable" in n or "could not" in n for n in notices(app))
+
+    drive(kb, scenario, notifications=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from pathlib import Path
@@ -200,10 +201,14 @@ class MainScreen(Screen[None]):
             if report.changed or not self.listed:
                 self.post_message(EntriesListed(self.kb_index.list_entries()))
             self.post_message(IndexReady(report))
-            self.kb_index.warm_up()
-            freeze_heap()
         except Exception as error:
             self.post_message(IndexFailed(f"{type(error).__name__}: {error}"))
+            return
+        # Only a head start (searcher, spelling table): had another kbtui just rebuilt
+        # the index under it, the first search reopens the index and builds them.
+        with contextlib.suppress(Exception):
+            self.kb_index.warm_up()
+        freeze_heap()
 
     def _after_paint(self) -> None:
         self._painted.set()
