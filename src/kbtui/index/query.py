@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from whoosh import query
 from whoosh.searching import Searcher
@@ -284,10 +285,11 @@ COMMON_FROM = 2000  # entries; smaller KBs always search prefixes in full
 
 def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
     reader = searcher.reader()
-    limit = COMMON_SHARE * reader.doc_count()
+    count = reader.doc_count()
+    limit = COMMON_SHARE * count
 
     def common(field: str, term: str) -> bool:
-        return bool(reader.doc_count() >= COMMON_FROM and reader.doc_frequency(field, term) > limit)
+        return bool(count >= COMMON_FROM and reader.doc_frequency(field, term) > limit)
 
     return common
 
@@ -313,9 +315,11 @@ def run(
         return vocabulary() if vocabulary else vocabulary_of(searcher)
 
     fuzzy = "~" in text
-    expand = top_completions(searcher)
-    near = (lambda word: vocab().near(word)) if fuzzy else None
-    common = common_terms(searcher)
+    # Cached for this search: when the shortlist falls short the query is parsed
+    # again, and the prefix completions and term counts need not be read twice.
+    expand = cache(top_completions(searcher))
+    near = cache(lambda word: vocab().near(word)) if fuzzy else None
+    common = cache(common_terms(searcher))
     limit = max(1, limit)
     # Scoring a word found in most entries of a large KB walks thousands of postings
     # (30-45 ms at 10,000 entries). Try the shortlist without such terms first: if it

@@ -59,7 +59,7 @@ def _listing(entry: Entry) -> list[Any]:
     return [entry.title, entry.type, flags]
 
 
-def _link_rows(entry: Entry) -> str:
+def _encoded_links(entry: Entry) -> str:
     return encode_links(
         [[link.section, link.kind.value, link.target, link.label] for link in entry.links]
     )
@@ -181,7 +181,7 @@ class KBIndex:
                     writer.update_document(**document_for(entry))
                     fresh[file.slug] = _signature(file) + _listing(entry)
                     if links is not None:
-                        links[file.slug] = _link_rows(entry)
+                        links[file.slug] = _encoded_links(entry)
                     if progress:
                         progress(done, len(changed))
                 for slug in removed:
@@ -246,7 +246,7 @@ class KBIndex:
                 writer.add_document(**document_for(entry))
                 manifest.files[file.slug] = _signature(file) + _listing(entry)
                 assert manifest.links is not None
-                manifest.links[file.slug] = _link_rows(entry)
+                manifest.links[file.slug] = _encoded_links(entry)
                 if progress:
                     progress(done, len(files))
             writer.commit()
@@ -372,10 +372,8 @@ class KBIndex:
         with self._lock:
             if self._manifest is None:
                 return None
-            if self.in_memory:
-                encoded = self._manifest.links
-            else:
-                encoded = self._manifest.read_links(self.folder, self.kb_root)
+            # In memory, or just built: the manifest holds them; else read from disk.
+            encoded = self._manifest.read_links(self.folder, self.kb_root)
         if encoded is None:
             return None
         return {slug: decode_links(value) for slug, value in encoded.items()}

@@ -114,7 +114,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="sidebar"):
                 yield SearchBox(
-                    self._search_changed,
+                    self._run_search,
                     placeholder="Search  ( / )",
                     id="search",
                     select_on_focus=False,
@@ -482,9 +482,6 @@ class MainScreen(Screen[None]):
             search.focus()
             return
         self.post_message(OpenEntry(message.slug))
-
-    def _search_changed(self, value: str) -> None:
-        self._run_search()
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:

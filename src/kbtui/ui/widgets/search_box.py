@@ -14,9 +14,9 @@ class SearchBox(Input):
 
     ``Input.Changed`` reaches the screen two message queues later, after the frame
     that echoes the key has been drawn; calling straight from the watcher starts the
-    search ~5 ms sooner, while that frame is being drawn."""
+    search ~5 ms sooner."""
 
-    def __init__(self, on_change: Callable[[str], None], **kwargs: object) -> None:
+    def __init__(self, on_change: Callable[[], object], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._on_change = on_change
 
@@ -27,5 +27,5 @@ class SearchBox(Input):
         self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
 
-    def watch_value(self, value: str) -> None:
-        self._on_change(value)
+    def watch_value(self) -> None:
+        self._on_change()
