@@ -7,24 +7,26 @@ plain text. KB text stays data: raw HTML in an entry is escaped, never passed on
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import re
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mistune
 
 from kbtui.kb import KnowledgeBase
-from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
-from kbtui.kb.trust import trust_line
+from kbtui.kb.markdown import rewrite_citations
+from kbtui.kb.model import LINK_SECTIONS, Entry, LinkKind, SectionKey, type_label
+from kbtui.kb.trust import trust_line, verification_line
+from kbtui.paths import write_atomic
+
+if TYPE_CHECKING:
+    from kbtui.library import Library
 
 FORMATS = ("html", "md")
-_CITATION = re.compile(r"\[source:\s*([^\]\n]+)\](?!\()", re.IGNORECASE)
-LINK_SECTIONS = {SectionKey.RELATED, SectionKey.WORKED_EXAMPLES, SectionKey.SOURCES}
 
 
 class ExportError(Exception):
@@ -110,11 +112,12 @@ def handout_for_path(kb: KnowledgeBase, name: str) -> Handout:
 
 
 def _with_citation_links(markdown: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        names = [n.strip() for n in re.split(r"[,;]", match.group(1)) if n.strip()]
-        return "[source: " + "; ".join(f"[{n}]({n.replace(' ', '%20')})" for n in names) + "]"
-
-    return _CITATION.sub(replace, markdown)
+    return rewrite_citations(
+        markdown,
+        lambda names: (
+            "[source: " + "; ".join(f"[{n}]({n.replace(' ', '%20')})" for n in names) + "]"
+        ),
+    )
 
 
 class _HandoutRenderer(mistune.HTMLRenderer):
@@ -181,11 +184,9 @@ def _html_entry(
         if section.key in LINK_SECTIONS:
             links = _html_links(kb, entry, section.name, included)
             parts.append(links or render(section.markdown))
-            if section.key is SectionKey.SOURCES and entry.verification:
-                v = entry.verification
-                parts.append(
-                    f'<p class="detail">Verified {html.escape(v.date)} by {html.escape(v.by)}</p>'
-                )
+            checked = verification_line(entry)
+            if section.key is SectionKey.SOURCES and checked:
+                parts.append(f'<p class="detail">{html.escape(checked)}</p>')
         else:
             parts.append(render(_with_citation_links(section.markdown)))
     parts.append("</section>")
@@ -239,6 +240,15 @@ def render_html(kb: KnowledgeBase, handout: Handout) -> str:
     )
 
 
+_RAW_HTML = re.compile(r"<(?=[A-Za-z!/?])")
+
+
+def _md_escape_html(markdown: str) -> str:
+    """Raw HTML in entry text stays text in the Markdown handout (a viewer that renders
+    Markdown would otherwise run a ``<script>`` or load an ``<img>``)."""
+    return _RAW_HTML.sub("&lt;", markdown)
+
+
 def _md_link(kb: KnowledgeBase, target: str, label: str, included: set[str]) -> str:
     slug, _ = kb.resolver.resolve(target)
     clean = label.replace("[", "\\[").replace("]", "\\]")
@@ -254,11 +264,10 @@ def _md_rewrite_links(kb: KnowledgeBase, markdown: str, included: set[str]) -> s
         markdown,
     )
 
-    def cite(match: re.Match[str]) -> str:
-        names = [n.strip() for n in re.split(r"[,;]", match.group(1)) if n.strip()]
-        return "(source: " + "; ".join(_md_link(kb, n, n, included) for n in names) + ")"
-
-    return _CITATION.sub(cite, markdown)
+    return rewrite_citations(
+        markdown,
+        lambda names: "(source: " + "; ".join(_md_link(kb, n, n, included) for n in names) + ")",
+    )
 
 
 def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) -> list[str]:
@@ -278,11 +287,11 @@ def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) 
                     label = title or resolved.link.target
                     lines.append("- " + _md_link(kb, resolved.link.target, label, included))
             out += lines or [section.markdown]
-            if section.key is SectionKey.SOURCES and entry.verification:
-                v = entry.verification
-                out += ["", f"Verified {v.date} by {v.by}."]
+            checked = verification_line(entry)
+            if section.key is SectionKey.SOURCES and checked:
+                out += ["", checked + "."]
         else:
-            out.append(_md_rewrite_links(kb, section.markdown, included))
+            out.append(_md_rewrite_links(kb, _md_escape_html(section.markdown), included))
         out.append("")
     return out
 
@@ -316,27 +325,39 @@ def render(kb: KnowledgeBase, handout: Handout, fmt: str) -> str:
 
 
 def write_new(path: Path, text: str, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file unless ``force``."""
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name for the handout.")
-    if path.exists() and not force:
-        raise ExportError(f"{path} already exists; add --force to overwrite it.")
+    """Write ``text`` to ``path`` in one step, with the user's usual file permissions.
+    An existing file is replaced only with ``force``, and only if it is a regular file
+    (never a device, a pipe, a socket or a folder)."""
+    try:
+        existing = os.lstat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as error:
+        raise ExportError(f"Could not write {path}: {error.strerror or error}.") from None
+    if existing is not None:
+        if stat.S_ISDIR(existing.st_mode):
+            raise ExportError(f"{path} is a folder; give a file name for the handout.")
+        if not stat.S_ISREG(existing.st_mode):
+            raise ExportError(f"{path} is not a regular file; kbtui will not replace it.")
+        if not force:
+            raise ExportError(f"{path} already exists; add --force to overwrite it.")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"The folder {folder} does not exist.")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kbtui-export-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        if not force and path.exists():
-            os.unlink(tmp)
-            raise ExportError(f"{path} already exists; add --force to overwrite it.")
-        os.replace(tmp, path)
+        write_atomic(path, text, shared=True)
     except OSError as error:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
         raise ExportError(f"Could not write {path}: {error.strerror or error}.") from None
     return path
+
+
+def write_handout(library: Library, slug: str, is_path: bool, fmt: str, folder: Path) -> Path:
+    """The handout of one entry or reading path, written under a free name in
+    ``folder``; returns where it went."""
+    kb = library.load_all()  # rendered Markdown: the session's own graph has outlines only
+    handout = handout_for_path(kb, slug) if is_path else handout_for_entry(kb, slug)
+    stem = slug.rsplit("/", 1)[-1]
+    return write_new(free_name(folder, stem, fmt), render(kb, handout, fmt))
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:

@@ -1,4 +1,4 @@
-"""Where kbtui finds its KB and keeps its cache and state.
+"""Where kbtui finds its KB and keeps its cache and state, and how it writes a file.
 
 This is the only module that knows platformdirs and the environment overrides.
 Nothing here creates a directory: callers create what they write, when they write it.
@@ -6,7 +6,9 @@ Nothing here creates a directory: callers create what they write, when they writ
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 APP_NAME = "kbtui"
@@ -72,3 +74,26 @@ def resolve_kb(arg: str | None) -> Path:
     if not path.is_dir():
         raise KBLocationError(f"The KB path {raw!r} ({origin}) is a file, not a folder.")
     return path.resolve()
+
+
+def write_atomic(path: Path, text: str, shared: bool = False, durable: bool = False) -> None:
+    """Write ``text`` to ``path`` in one step: a temporary file beside it, then a rename,
+    so a reader sees the old file or the new one, never half of one. The file is
+    private (0600) unless ``shared``, when it gets the user's umask like any file they
+    make (a handout). ``durable`` syncs it to disk before the rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -59,7 +59,7 @@ def then(*keys: str, check: Callable[[KBApp], bool] | None = None) -> RunBefore:
 
 
 def listed(app: KBApp) -> bool:
-    return app.main_screen is not None and len(app.main_screen.listed) == 8
+    return len(app.library) == 8
 
 
 def reading(slug: str) -> Callable[[KBApp], bool]:
@@ -68,14 +68,14 @@ def reading(slug: str) -> Callable[[KBApp], bool]:
 
         assert app.main_screen is not None
         entry = app.main_screen.query_one(Reader).entry
-        return entry is not None and entry.slug == slug and app.main_screen.kb is not None
+        return entry is not None and entry.slug == slug and app.library.graph_ready
 
     return check
 
 
 def searched(query: str) -> Callable[[KBApp], bool]:
     def check(app: KBApp) -> bool:
-        return app.main_screen is not None and app.main_screen.shown_query == query
+        return app.main_screen.pane.shown_query == query
 
     return check
 

@@ -27,10 +27,11 @@ async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
 
 
 async def searches_done(pilot: Pilot[None]) -> None:
-    """Wait while the main screen's search thread has a query in hand."""
-    screen = getattr(pilot.app, "main_screen", None)
-    searcher = getattr(screen, "searcher", None)
+    """Wait while the search pane's thread has a query in hand."""
+    from kbtui.ui.widgets.search_pane import SearchPane
+
+    panes = list(pilot.app.query(SearchPane)) if pilot.app.screen_stack else []
     for _ in range(500):
-        if searcher is None or searcher.idle:
+        if all(pane.idle for pane in panes):
             return
         await pilot.pause(0.01)

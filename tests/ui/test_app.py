@@ -32,7 +32,7 @@ from kbtui.ui.app import DARK_THEME, LIGHT_THEME, KBApp
 from kbtui.ui.screens.bookmarks import BookmarksScreen
 from kbtui.ui.screens.help import HelpScreen
 from kbtui.ui.screens.main import MainScreen
-from kbtui.ui.widgets.entry_list import EntryList
+from kbtui.ui.widgets.entry_list import EntryList, GroupList, HitList
 from kbtui.ui.widgets.links import EntryLink
 from kbtui.ui.widgets.reader import Reader
 from tests.ui.conftest import settle
@@ -108,7 +108,7 @@ def option_texts(app: KBApp) -> list[str]:
 
 
 def history(app: KBApp) -> dict[str, object]:
-    return main_screen(app).history.to_dict()
+    return app.user.history.to_dict()
 
 
 def link_to(app: KBApp, slug: str | None, target: str | None = None) -> EntryLink:
@@ -198,7 +198,7 @@ def test_list_groups_entries_by_type_with_counts(kb: Path) -> None:
         ]
         assert [text for text in shown if text.endswith(")")] == headings
         ids = option_ids(app)
-        concepts = ids[ids.index("group:concept") + 1 : ids.index("group:case-study")]
+        concepts = ids[ids.index("/group/concept") + 1 : ids.index("/group/case-study")]
         assert concepts == ["door-knocking", "hostile", "lantern-walk", "street-teams"]
         assert app.sub_title == "ui-kb · 8 entries"
         # Nothing open yet: the reader invites a search; back, forward and bookmark are off.
@@ -254,8 +254,8 @@ def test_search_as_you_type_then_open_the_top_hit(kb: Path) -> None:
         assert app.focused is search
         await pilot.press(*"knock")
         await settle(pilot)
-        assert screen.shown_query == "knock"
-        assert entry_list(app).mode == "hits"
+        assert screen.pane.shown_query == "knock"
+        assert isinstance(entry_list(app), HitList)
         assert option_ids(app)[0] == "door-knocking"
         assert "matches for “knock”" in screen_text(app)
         # The matched words in the snippet are highlighted.
@@ -272,7 +272,7 @@ def test_search_as_you_type_then_open_the_top_hit(kb: Path) -> None:
         await pilot.press("ctrl+u", *"lant")
         await settle(pilot)
         assert search.value == "lant"
-        assert screen.shown_query == "lant"
+        assert screen.pane.shown_query == "lant"
         assert option_ids(app)[0] == "lantern-walk"
 
         await pilot.press("enter")  # Enter in the search box opens the top hit
@@ -286,7 +286,7 @@ def test_search_as_you_type_then_open_the_top_hit(kb: Path) -> None:
         await pilot.press("escape")  # again: clear the search, the groups come back
         await settle(pilot)
         assert search.value == ""
-        assert entry_list(app).mode == "groups"
+        assert isinstance(entry_list(app), GroupList)
         assert "Concepts (4)" in option_texts(app)
         assert entry_list(app).highlighted_option.id == "lantern-walk"
 
@@ -371,7 +371,7 @@ def test_the_hit_list_scrolls_to_its_last_hit(kb: Path) -> None:
         await settle(pilot)
         assert hits.show_vertical_scrollbar and len(hits._lines) != first
         await pilot.press("escape")  # to the hits
-        assert hits.mode == "hits" and app.focused is hits
+        assert isinstance(hits, HitList) and app.focused is hits
         assert hits.virtual_size.height == len(hits._lines) > hits.size.height
         await pilot.press("end")
         await settle(pilot)
@@ -394,7 +394,7 @@ def test_typing_in_the_search_box_is_text_not_commands(kb: Path) -> None:
         search = main_screen(app).query_one("#search", Input)
         assert search.value == "qb"  # q did not quit, b did not bookmark
         assert app.is_running and app.return_code is None
-        assert app.kb_state.bookmarks == []
+        assert list(app.user.bookmarks) == []
         assert history(app) == before  # Backspace edited the text, it did not go back
         assert reader_slug(app) == "door-knocking"
         await pilot.press("escape")  # out of the box: now q quits
@@ -420,7 +420,7 @@ def test_keys_typed_in_a_burst_after_slash_land_in_the_search_box(kb: Path) -> N
         search = main_screen(app).query_one("#search", Input)
         assert app.focused is search
         assert search.value == "knock"
-        assert main_screen(app).shown_query == "knock"
+        assert main_screen(app).pane.shown_query == "knock"
 
     drive(kb, scenario)
 
@@ -646,7 +646,7 @@ def test_bookmarks_toggle_list_and_open(kb: Path) -> None:
         bookmark = screen.query_one("#nav-bookmark", Button)
         assert str(bookmark.label) == "☆ Bookmark"
         await pilot.press("b")
-        assert app.kb_state.bookmarks == ["lantern-walk"]
+        assert list(app.user.bookmarks) == ["lantern-walk"]
         assert str(bookmark.label) == "★ Bookmarked"
         assert any("Bookmarked Lantern walk" in n for n in notices(app))
         assert any(text.startswith("Lantern walk ★") for text in option_texts(app))
@@ -654,7 +654,7 @@ def test_bookmarks_toggle_list_and_open(kb: Path) -> None:
         await open_entry(app, pilot, "door-knocking")
         assert str(bookmark.label) == "☆ Bookmark"
         assert await pilot.click("#nav-bookmark")  # the mouse can bookmark too
-        assert app.kb_state.bookmarks == ["lantern-walk", "door-knocking"]
+        assert list(app.user.bookmarks) == ["lantern-walk", "door-knocking"]
 
         await pilot.press("B")
         await settle(pilot)
@@ -672,14 +672,14 @@ def test_bookmarks_toggle_list_and_open(kb: Path) -> None:
         assert history(app)["back"] == ["lantern-walk", "door-knocking"]
 
         await pilot.press("b")  # toggles off
-        assert app.kb_state.bookmarks == ["door-knocking"]
+        assert list(app.user.bookmarks) == ["door-knocking"]
         assert not any("★" in text for text in option_texts(app) if "Lantern" in text)
 
         await pilot.press("B")
         await settle(pilot)
         await pilot.press("d")  # d removes the highlighted bookmark
         await settle(pilot)
-        assert app.kb_state.bookmarks == []
+        assert list(app.user.bookmarks) == []
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -688,6 +688,32 @@ def test_bookmarks_toggle_list_and_open(kb: Path) -> None:
     drive(kb, scenario, open_slug="lantern-walk")
     saved = json.loads((data_dir() / "state.json").read_text(encoding="utf-8"))
     assert saved["kbs"][str(kb)]["bookmarks"] == []
+
+
+def test_removing_a_bookmark_in_the_bookmarks_list_updates_the_list_and_nav_bar(
+    kb: Path,
+) -> None:
+    """The stale star: B, then d, removed the saved bookmark but the entry list kept its
+    star and the nav bar still said "Bookmarked". One owner announces the change now."""
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        bookmark = main_screen(app).query_one("#nav-bookmark", Button)
+        await pilot.press("b")
+        await settle(pilot)
+        assert any(text.startswith("Lantern walk ★") for text in option_texts(app))
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen.query_one("#bookmarks-empty", Static).display  # "No bookmarks yet"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert list(app.user.bookmarks) == []
+        assert str(bookmark.label) == "☆ Bookmark"
+        assert not any("★" in text for text in option_texts(app))
+
+    drive(kb, scenario, open_slug="lantern-walk")
 
 
 def help_rows(screen: HelpScreen) -> dict[str, tuple[str, bool]]:
@@ -757,11 +783,11 @@ def test_palette_jumps_to_an_entry_and_switches_the_theme(kb: Path) -> None:
         assert app.theme == DARK_THEME
         await pilot.press("ctrl+t")
         assert app.theme == LIGHT_THEME
-        assert app.state.theme == LIGHT_THEME
+        assert app.user.theme == LIGHT_THEME
         await palette(app, pilot, "switch")  # "Theme: switch between dark and light"
         assert isinstance(app.screen, MainScreen)
         assert app.theme == DARK_THEME
-        assert app.state.theme == DARK_THEME
+        assert app.user.theme == DARK_THEME
 
     drive(kb, scenario)
 
@@ -856,7 +882,8 @@ def test_history_bookmarks_and_theme_are_saved_and_restored(kb: Path) -> None:
 
     drive(kb, visit)
     files = sorted(p.name for p in data_dir().iterdir())
-    assert files == ["state.json"]  # written via a temporary file, none left behind
+    # written via a temporary file, none left behind; the lock file merges two windows
+    assert files == [".state.json.lock", "state.json"]
     saved = json.loads((data_dir() / "state.json").read_text(encoding="utf-8"))
     assert saved["theme"] == LIGHT_THEME
     assert saved["kbs"][str(kb)] == {
@@ -868,7 +895,7 @@ def test_history_bookmarks_and_theme_are_saved_and_restored(kb: Path) -> None:
         assert reader_slug(app) == "lantern-walk"  # the last entry reopens
         assert history(app)["back"] == ["door-knocking"]
         assert main_screen(app).check_action("back", ()) is True
-        assert app.kb_state.bookmarks == ["door-knocking"]
+        assert list(app.user.bookmarks) == ["door-knocking"]
         assert app.theme == LIGHT_THEME
         await pilot.press("backspace")
         await settle(pilot)
@@ -973,12 +1000,12 @@ def test_narrow_open_at_start_keeps_the_entry_top_in_view(
                 await pilot.pause()
                 if view.entry is not None:
                     break
-            assert view.entry is not None and main_screen(app).kb is None
+            assert view.entry is not None and not app.library.graph_ready
             assert isinstance(app.focused, EntryLink)
             assert view.scroll_y == 0
             gate.set()
             await settle(pilot)
-            assert main_screen(app).kb is not None  # the backlinks are in
+            assert app.library.graph_ready  # the backlinks are in
             assert "Referenced by" in widget_texts(view)
             assert isinstance(app.focused, EntryLink)
             assert view.scroll_y == 0, f"the reader scrolled to line {view.scroll_y}"

@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kbtui import __version__
+from kbtui.cli.errors import UsageError
 from kbtui.paths import KBLocationError
+
+__all__ = ["UsageError", "build_parser", "main"]
 
 # Each command's module is imported only when that command runs, so `kbtui check`
 # never loads Whoosh or Textual.
@@ -22,10 +25,6 @@ COMMANDS = {
     "export": "kbtui.cli.training_commands:cmd_export",
     "present": "kbtui.cli.training_commands:cmd_present",
 }
-
-
-class UsageError(Exception):
-    """A mistake on the command line; the message is one clear sentence."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,16 +6,21 @@ import argparse
 import os
 from typing import Any
 
+from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say, say_json
-from kbtui.kb import KnowledgeBase, check, load_kb
+from kbtui.kb import KnowledgeBase, check
 from kbtui.kb.model import Entry, type_label
 from kbtui.kb.text import neutralise
 from kbtui.kb.trust import trust_line
 from kbtui.paths import resolve_kb
 
 
-def open_kb(args: argparse.Namespace) -> KnowledgeBase:
-    return load_kb(resolve_kb(getattr(args, "kb", None)), render=False, workers=os.cpu_count() or 1)
+def open_kb(args: argparse.Namespace, render: bool = False) -> KnowledgeBase:
+    """The whole KB, parsed (in several processes when it is large)."""
+    from kbtui.library import Library
+
+    library = Library(resolve_kb(getattr(args, "kb", None)))
+    return library.load_all(render=render, workers=os.cpu_count() or 1)
 
 
 def entry_as_dict(kb: KnowledgeBase, entry: Entry) -> dict[str, Any]:
@@ -40,7 +45,6 @@ def _missing_entry(kb: KnowledgeBase, slug: str) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from kbtui.cli import UsageError
 
     kb = open_kb(args)
     entry = kb.get(args.slug)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say, say_json, warn
 from kbtui.kb.model import type_label
+from kbtui.library import Library
 from kbtui.paths import kb_display_name, resolve_kb
+
+if TYPE_CHECKING:
+    from kbtui.index.results import SyncReport
 
 
 def add_search_commands(commands: Any, add_kb: Callable[..., None]) -> None:
@@ -46,24 +51,24 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-def _open_index(args: argparse.Namespace, rebuild: bool = False) -> Any:
-    from kbtui.index import KBIndex
+def _open_index(args: argparse.Namespace, rebuild: bool = False) -> tuple[Library, SyncReport]:
 
-    kb_index = KBIndex(resolve_kb(getattr(args, "kb", None)))
-    report = kb_index.sync(progress=_ProgressBar("Indexing"), rebuild=rebuild)
+    library = Library(resolve_kb(getattr(args, "kb", None)))
+    report = library.open_index(progress=_ProgressBar("Indexing"), rebuild=rebuild)
+    if report is None:
+        raise UsageError(f"The search index could not be opened ({library.index_error}).")
     for notice in report.notices:
         warn(notice)
-    return kb_index, report
+    return library, report
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from kbtui.cli import UsageError
 
     if args.limit < 1:
         raise UsageError("--limit must be a whole number of at least 1.")
     text = " ".join(args.query)
-    kb_index, _ = _open_index(args)
-    result = kb_index.search(text, limit=args.limit)
+    library, _ = _open_index(args)
+    result = library.search(text, limit=args.limit)
     if args.json:
         say_json(
             {
@@ -93,8 +98,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    kb_index, report = _open_index(args, rebuild=args.rebuild)
-    where = "in memory" if kb_index.in_memory else str(kb_index.folder)
-    name = kb_display_name(kb_index.kb_root)
-    say(f"{name}: {report.describe()}; {kb_index.doc_count()} entries ({where}).")
+    library, report = _open_index(args, rebuild=args.rebuild)
+    where = "in memory" if library.in_memory else str(library.index.folder)
+    name = kb_display_name(library.root)
+    say(f"{name}: {report.describe()}; {library.index.doc_count()} entries ({where}).")
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say
 from kbtui.paths import resolve_kb
 
@@ -33,13 +34,12 @@ def add_training_commands(commands: Any, add_kb: Callable[..., None]) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kbtui.cli import UsageError
     from kbtui.export import ExportError, handout_for_entry, handout_for_path, render, write_new
-    from kbtui.kb import load_kb
+    from kbtui.library import Library
 
     if bool(args.slug) == bool(args.path):
         raise UsageError("Name either an entry (SLUG) or a reading path (--path NAME), not both.")
-    kb = load_kb(resolve_kb(getattr(args, "kb", None)))
+    kb = Library(resolve_kb(getattr(args, "kb", None))).load_all()
     try:
         handout = handout_for_path(kb, args.path) if args.path else handout_for_entry(kb, args.slug)
         written = write_new(Path(args.output), render(kb, handout, args.format), args.force)
@@ -51,13 +51,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_present(args: argparse.Namespace) -> int:
-    from kbtui.cli import UsageError
     from kbtui.export import ExportError, find_path
-    from kbtui.kb import load_kb
+    from kbtui.library import Library
 
     root = resolve_kb(getattr(args, "kb", None))
     try:
-        path = find_path(load_kb(root, render=False), args.path)
+        path = find_path(Library(root).load_all(render=False), args.path)
     except ExportError as error:
         raise UsageError(str(error)) from None
     from kbtui.ui.app import KBApp

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "KBIndex": "kbtui.index.store",
     "index_dir_for": "kbtui.index.manifest",
-    "ListedEntry": "kbtui.index.results",
     "SyncReport": "kbtui.index.results",
     "SearchHit": "kbtui.index.results",
     "SearchResult": "kbtui.index.results",
@@ -20,7 +19,6 @@ _EXPORTS = {
 
 __all__ = [
     "KBIndex",
-    "ListedEntry",
     "SearchHit",
     "SearchResult",
     "Segment",
@@ -30,7 +28,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kbtui.index.manifest import index_dir_for
-    from kbtui.index.results import ListedEntry, SearchHit, SearchResult, Segment, SyncReport
+    from kbtui.index.results import SearchHit, SearchResult, Segment, SyncReport
     from kbtui.index.store import KBIndex
 
 

@@ -8,19 +8,20 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kbtui import paths
-from kbtui.index.results import ListedEntry
+from kbtui.kb.outline import EntryOutline, sort_key
+from kbtui.paths import write_atomic
 
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 10
 
+SUMMARY_MISSING = "summary-missing"  # how the row's flags column says so
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
 _FIELD, _ROW = "\x1f", "\x1e"  # unit and record separators: never in KB text (neutralised)
 
@@ -82,26 +83,34 @@ class Manifest:
         self.generation = os.urandom(8).hex()
         head = {"schema": SCHEMA_VERSION, "kb": str(kb_root), "generation": self.generation}
         if self.links is not None:
-            _write_atomic(folder / LINKS, json.dumps({**head, "links": self.links}))
+            write_atomic(folder / LINKS, json.dumps({**head, "links": self.links}))
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / LINKS)
-        _write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
+        write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
 
-    def listing(self) -> list[ListedEntry]:
-        """Every entry (slug, title, type, flags, path), sorted by type then title."""
+    def listing(self) -> list[EntryOutline]:
+        """Every entry's outline, sorted by type then title. The only reader of a
+        manifest row by position."""
         listed = [
-            ListedEntry(
+            EntryOutline(
                 slug=slug,
                 title=str(row[3]) or slug,
                 type=str(row[4]),
-                flags=tuple(row[5]),
                 path=str(row[0]),
+                summary_missing=SUMMARY_MISSING in row[5],
+                flags=frozenset(str(flag) for flag in row[5] if flag != SUMMARY_MISSING),
             )
             for slug, row in self.files.items()
             if len(row) >= 6
         ]
-        return sorted(listed, key=lambda e: (e.type, e.title.casefold(), e.slug))
+        return sorted(listed, key=sort_key)
+
+
+def listing_row(relpath: str, size: int, mtime_ns: int, outline: EntryOutline) -> list[Any]:
+    """A manifest row: the file's stat signature, then what the listing shows."""
+    flags = sorted(outline.flags | ({SUMMARY_MISSING} if outline.summary_missing else set()))
+    return [relpath, size, mtime_ns, outline.title, outline.type, flags]
 
 
 def _read_json(path: Path, kb_root: Path) -> dict[str, Any] | None:
@@ -114,19 +123,7 @@ def _read_json(path: Path, kb_root: Path) -> dict[str, Any] | None:
     return data if data.get("kb") == str(kb_root) else None
 
 
-def _write_atomic(path: Path, payload: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def cached_listing(kb_root: Path, cache_root: Path | None = None) -> list[ListedEntry] | None:
+def cached_listing(kb_root: Path, cache_root: Path | None = None) -> list[EntryOutline] | None:
     """The entry list as of the last sync, or None when there is no usable index yet."""
     root = kb_root.resolve()
     manifest = Manifest.read(index_dir_for(root, cache_root), root)

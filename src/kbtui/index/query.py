@@ -41,7 +41,6 @@ _TYPE_ALIASES = {
 class ParsedQuery:
     query: query.Query | None
     words: tuple[str, ...]
-    filters_only: bool
     stems: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     narrowed: bool = False  # some common terms were left out (see run)
@@ -231,7 +230,7 @@ def _parse(
         if must_not or filters:
             base: query.Query = query.Every()
         else:
-            return ParsedQuery(None, (), False)
+            return ParsedQuery(None, ())
     else:
         base = query.And(must) if len(must) > 1 else must[0]
     if must_not:
@@ -239,7 +238,6 @@ def _parse(
     return ParsedQuery(
         base,
         tuple(words),
-        filters_only=not words,
         stems=frozenset(marks[0]),
         prefixes=tuple(marks[1]),
         narrowed=bool(narrow and narrow[0]),

@@ -6,21 +6,6 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class ListedEntry:
-    """What the entry list needs, read from the index's stored fields."""
-
-    slug: str
-    title: str
-    type: str
-    flags: tuple[str, ...] = ()
-    path: str = ""
-
-    @property
-    def summary_missing(self) -> bool:
-        return "summary-missing" in self.flags
-
-
-@dataclass(frozen=True)
 class SyncReport:
     added: int = 0
     updated: int = 0

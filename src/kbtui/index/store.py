@@ -26,13 +26,21 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
 from whoosh.util.filelock import FileLock
 
-from kbtui.index.manifest import LinkRow, Manifest, decode_links, encode_links, index_dir_for
+from kbtui.index.manifest import (
+    LinkRow,
+    Manifest,
+    decode_links,
+    encode_links,
+    index_dir_for,
+    listing_row,
+)
 from kbtui.index.query import run, vocabulary_of
-from kbtui.index.results import ListedEntry, SearchResult, SyncReport
+from kbtui.index.results import SearchResult, SyncReport
 from kbtui.index.schema import build_schema, document_for
 from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
+from kbtui.kb.outline import EntryOutline
 
 WRITER_TIMEOUT = 3.0
 DAMAGED = "The search index was damaged and has been rebuilt."
@@ -54,9 +62,8 @@ def _signature(file: EntryFile) -> list[Any]:
     return [file.relpath, file.size, file.mtime_ns]
 
 
-def _listing(entry: Entry) -> list[Any]:
-    flags = sorted(entry.flags | ({"summary-missing"} if entry.summary_missing else set()))
-    return [entry.title, entry.type, flags]
+def _row(file: EntryFile, entry: Entry) -> list[Any]:
+    return listing_row(file.relpath, file.size, file.mtime_ns, entry.outline())
 
 
 def _encoded_links(entry: Entry) -> str:
@@ -89,10 +96,6 @@ class KBIndex:
             self.open()
         assert self._ix is not None
         return self._ix
-
-    @property
-    def is_open(self) -> bool:
-        return self._ix is not None
 
     def open(self) -> bool:
         """Open the cached index if it is usable. Returns False when a build is needed."""
@@ -179,7 +182,7 @@ class KBIndex:
                 for done, file in enumerate(changed, 1):
                     entry = self._read(file)
                     writer.update_document(**document_for(entry))
-                    fresh[file.slug] = _signature(file) + _listing(entry)
+                    fresh[file.slug] = _row(file, entry)
                     if links is not None:
                         links[file.slug] = _encoded_links(entry)
                     if progress:
@@ -232,7 +235,7 @@ class KBIndex:
     def _read(self, file: EntryFile) -> Entry:
         try:
             return read_entry(self.kb_root, file, render=False)
-        except OSError:
+        except OSError:  # vanished, unreadable, or no longer a file inside the KB
             from kbtui.kb.parser import parse_entry
 
             return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
@@ -244,7 +247,7 @@ class KBIndex:
             for done, file in enumerate(files, 1):
                 entry = self._read(file)
                 writer.add_document(**document_for(entry))
-                manifest.files[file.slug] = _signature(file) + _listing(entry)
+                manifest.files[file.slug] = _row(file, entry)
                 assert manifest.links is not None
                 manifest.links[file.slug] = _encoded_links(entry)
                 if progress:
@@ -378,8 +381,8 @@ class KBIndex:
             return None
         return {slug: decode_links(value) for slug, value in encoded.items()}
 
-    def list_entries(self) -> list[ListedEntry]:
-        """Every entry (slug, title, type, flags, path), sorted by type then title.
+    def list_entries(self) -> list[EntryOutline]:
+        """Every entry's outline, sorted by type then title.
 
         Read from the listing the index keeps beside its segments (the same stored
         fields, written at each sync), so a 10,000-entry list needs no document reads.

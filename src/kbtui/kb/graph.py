@@ -10,6 +10,7 @@ from kbtui.kb.links import Resolver, Target, normalise_target
 from kbtui.kb.loader import EntryFile, Scan, read_entries, scan
 from kbtui.kb.loader import ProgressCallback as ProgressCallback
 from kbtui.kb.model import Backlink, Entry, Link, LinkKind, Problem, ResolvedLink
+from kbtui.kb.outline import EntryOutline
 
 __all__ = ["KnowledgeBase", "Resolver", "Target", "load_kb", "normalise_target"]
 
@@ -38,29 +39,28 @@ class KnowledgeBase:
     def from_links(
         cls,
         root: Path,
-        listed: Iterable[tuple[str, str, str, str, Iterable[str]]],
+        outlines: Iterable[EntryOutline],
         links: Mapping[str, Sequence[Sequence[str]]],
     ) -> KnowledgeBase:
-        """The link graph from what an index keeps: (slug, path, title, type, flags)
-        per entry and its links as [section, kind, target, label] rows. No file is
-        read or parsed, so the entries are outlines: no sections, no sources."""
+        """The link graph from what an index keeps: each entry's outline and its links
+        as [section, kind, target, label] rows. No file is read or parsed, so the
+        entries are outlines: no sections, no sources."""
         kinds = {kind.value: kind for kind in LinkKind}
         entries = []
-        for slug, path, title, entry_type, flags in listed:
-            marks = frozenset(flags)
+        for outline in outlines:
             entries.append(
                 Entry(
-                    slug=slug,
-                    path=path,
-                    title=title,
-                    type=entry_type,
+                    slug=outline.slug,
+                    path=outline.path,
+                    title=outline.title,
+                    type=outline.type,
                     sections=(),
                     links=tuple(
                         Link(row[0], kinds.get(row[1], LinkKind.INLINE), row[2], row[3])
-                        for row in links.get(slug, ())
+                        for row in links.get(outline.slug, ())
                     ),
-                    summary=None if "summary-missing" in marks else "",
-                    flags=marks - {"summary-missing"},
+                    summary=None if outline.summary_missing else "",
+                    flags=outline.flags,
                 )
             )
         return cls(root, entries)

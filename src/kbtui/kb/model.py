@@ -7,6 +7,7 @@ from enum import Enum
 
 from kbtui.kb.labels import TYPE_LABELS as TYPE_LABELS  # re-exported
 from kbtui.kb.labels import type_label as type_label
+from kbtui.kb.outline import EntryOutline
 
 
 class SectionKey(str, Enum):
@@ -27,6 +28,14 @@ class LinkKind(str, Enum):
     SOURCE = "source"
     CITATION = "citation"
     INLINE = "inline"
+
+
+# The sections that hold a list of links, and the kind of link each holds.
+LINK_SECTIONS: dict[SectionKey, LinkKind] = {
+    SectionKey.RELATED: LinkKind.RELATED,
+    SectionKey.WORKED_EXAMPLES: LinkKind.EXAMPLE,
+    SectionKey.SOURCES: LinkKind.SOURCE,
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class PathStep:
     number: int
     target: str
     note: str
+    minutes: int | None = None  # planned duration, from "slug — 15 min — note"
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Entry:
     links: tuple[Link, ...]
     sources: tuple[SourceLine, ...] = ()
     verification: Verification | None = None
+    unverified: str | None = None  # the reason given on a "Not yet verified: ..." line
     summary: str | None = None
     duplicate_sections: tuple[str, ...] = ()
     flags: frozenset[str] = field(default_factory=frozenset)
@@ -91,6 +102,11 @@ class Entry:
     @property
     def summary_missing(self) -> bool:
         return self.summary is None
+
+    def outline(self) -> EntryOutline:
+        return EntryOutline(
+            self.slug, self.title, self.type, self.path, self.summary_missing, self.flags
+        )
 
     @property
     def body_text(self) -> str:

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-import mistune
 from mistune.renderers.markdown import MarkdownRenderer
 
+from kbtui.kb.markdown import CITATION, WIKI_LINK, Token, citation_names, parse_markdown, plain_text
 from kbtui.kb.model import (
     Entry,
     Link,
@@ -27,8 +27,7 @@ from kbtui.kb.model import (
     Verification,
     entry_type_for,
 )
-
-Token = dict[str, Any]
+from kbtui.kb.reading_paths import parse_path
 
 _SECTION_NAMES: dict[str, SectionKey] = {
     "summary": SectionKey.SUMMARY,
@@ -46,18 +45,19 @@ _SECTION_NAMES: dict[str, SectionKey] = {
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_CITATION = re.compile(r"\[source:\s*([^\]\n]+)\]", re.IGNORECASE)
-_WIKI = re.compile(r"\[\[([^\]|\n]+)(?:\|([^\]\n]*))?\]\]")
 _VERIFIED = re.compile(
     r"^\W*verified\s*:?\s+(?:on\s+)?(\d{4}-\d{2}-\d{2})\s+by\s+(.+?)\s*\.?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "Not yet verified: why." - an entry that says plainly it has not been checked.
+_UNVERIFIED = re.compile(
+    r"^\W*(?:not\s+(?:yet\s+)?verified|unverified)\b\s*[:.\-—–]?\s*(.*?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _GROUNDING = re.compile(r"grounding\s*[:=]\s*([A-Za-z][\w-]*)", re.IGNORECASE)
 _RAW = re.compile(r"\bRAW\b")
 _SIZE = re.compile(r"\(\s*([\d][\d,_ ]*)\s*(?:chars?|characters)\s*\)", re.IGNORECASE)
 _BARE_TARGET = re.compile(r"^\s*<?([^\s<>—–]+?)>?[.,;:]*(?:\s|$)")
-
-_markdown = mistune.create_markdown(renderer=None)
 
 
 def section_key(name: str) -> SectionKey:
@@ -91,29 +91,6 @@ def _mark_bare_headings(text: str) -> str:
     return "\n".join(lines)
 
 
-def plain_text(tokens: Iterable[Token]) -> str:
-    """Readable text of an AST fragment: blocks on their own lines."""
-    parts: list[str] = []
-    for token in tokens:
-        kind = token.get("type")
-        if kind in ("text", "codespan", "inline_html"):
-            parts.append(str(token.get("raw", "")))
-        elif kind == "softbreak" or kind == "linebreak":
-            parts.append("\n")
-        elif kind == "block_code":
-            parts.append(str(token.get("raw", "")).rstrip("\n") + "\n")
-        elif kind == "block_html":
-            parts.append(str(token.get("raw", "")))
-        elif kind == "blank_line" or kind == "thematic_break":
-            continue
-        elif "children" in token:
-            inner = plain_text(token["children"])
-            if kind in ("paragraph", "heading", "block_text", "list_item", "block_quote"):
-                inner = inner.rstrip("\n") + "\n"
-            parts.append(inner)
-    return "".join(parts)
-
-
 def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
@@ -141,7 +118,7 @@ def _target_from_item(item: Token) -> tuple[str, str] | None:
             if url:
                 return url, plain_text(token.get("children", [])).strip() or url
     text = plain_text(own).strip()
-    wiki = _WIKI.search(text)
+    wiki = WIKI_LINK.search(text)
     if wiki:
         return wiki.group(1).strip(), (wiki.group(2) or wiki.group(1)).strip()
     bare = _BARE_TARGET.match(text)
@@ -198,7 +175,7 @@ def parse_entry(
     checking and indexing, and a third faster than rendering Markdown back out.
     """
     source = _mark_bare_headings(text.replace("\r\n", "\n").replace("\r", "\n"))
-    parsed, state = _markdown.parse(source)
+    parsed, state = parse_markdown.parse(source)
     tokens = cast(list[Token], parsed)
 
     title: str | None = None
@@ -229,6 +206,7 @@ def parse_entry(
     links: list[Link] = []
     sources: list[SourceLine] = []
     verification: Verification | None = None
+    unverified: str | None = None
     seen: dict[SectionKey | str, int] = {}
     duplicates: list[str] = []
 
@@ -259,14 +237,25 @@ def parse_entry(
             items = list(_list_items(builder.tokens))
             for item in items:
                 found = _target_from_item(item)
-                item_text = _VERIFIED.sub("", plain_text(_item_own_children(item))).strip()
-                if found and item_text and not _VERIFIED.match(item_text):
+                item_text = _VERIFIED.sub("", plain_text(_item_own_children(item)))
+                item_text = _UNVERIFIED.sub("", item_text).strip()
+                if (
+                    found
+                    and item_text
+                    and not _VERIFIED.match(item_text)
+                    and not _UNVERIFIED.match(item_text)
+                ):
                     sources.append(_parse_source_line(item_text, found[0]))
                     links.append(Link(builder.name, LinkKind.SOURCE, found[0], item_text))
             if not items:  # sources written one per line, without list bullets
                 for line in text_value.split("\n"):
                     bare = _BARE_TARGET.match(line)
-                    if line.strip() and bare and not _VERIFIED.match(line):
+                    if (
+                        line.strip()
+                        and bare
+                        and not _VERIFIED.match(line)
+                        and not _UNVERIFIED.match(line)
+                    ):
                         sources.append(_parse_source_line(line.strip(), bare.group(1)))
                         links.append(Link(builder.name, LinkKind.SOURCE, bare.group(1), line))
         else:
@@ -276,26 +265,26 @@ def parse_entry(
                     label = plain_text(token.get("children", [])).strip() or url
                     if url and not url.startswith("#"):
                         links.append(Link(builder.name, LinkKind.INLINE, url, label))
-            for wiki in _WIKI.finditer(text_value):
+            for wiki in WIKI_LINK.finditer(text_value):
                 target = wiki.group(1).strip()
                 links.append(Link(builder.name, LinkKind.INLINE, target, wiki.group(2) or target))
 
-        for citation in _CITATION.finditer(text_value):
-            for name in re.split(r"[,;]", citation.group(1)):
-                if name.strip():
-                    target = name.strip()
-                    links.append(Link(builder.name, LinkKind.CITATION, target, target))
+        for citation in CITATION.finditer(text_value):
+            for name in citation_names(citation.group(1)):
+                links.append(Link(builder.name, LinkKind.CITATION, name, name))
 
         if builder.key is SectionKey.SOURCES or verification is None:
             found_v = _VERIFIED.search(text_value)
             if found_v and (verification is None or builder.key is SectionKey.SOURCES):
                 verification = Verification(found_v.group(1), found_v.group(2).strip())
+        if builder.key is SectionKey.SOURCES and unverified is None:
+            found_u = _UNVERIFIED.search(text_value)
+            if found_u:
+                unverified = found_u.group(1).strip() or "no reason given"
 
     steps: tuple[PathStep, ...] = ()
     intro = ""
     if slug.startswith("paths/"):
-        from kbtui.kb.reading_paths import parse_path
-
         plan = parse_path(source, slug, title or _readable(slug))
         steps, intro = plan.steps, plan.intro
         links = [Link("Steps", LinkKind.STEP, s.target, s.note) for s in steps] + [
@@ -319,6 +308,7 @@ def parse_entry(
         links=tuple(links),
         sources=tuple(sources),
         verification=verification,
+        unverified=None if verification else unverified,
         summary=summary,
         duplicate_sections=tuple(duplicates),
         flags=flags,

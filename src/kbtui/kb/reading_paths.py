@@ -19,17 +19,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, cast
 
-import mistune
-
+from kbtui.kb.markdown import WIKI_LINK, parse_markdown, plain_text
 from kbtui.kb.model import PathStep
-from kbtui.kb.parser import plain_text
 
 PATHS_FOLDER = "paths"
 
-_markdown = mistune.create_markdown(renderer=None)
-_WIKI = re.compile(r"^\s*\[\[([^\]|\n]+)(?:\|([^\]\n]*))?\]\]")
 _BARE = re.compile(r"^\s*<?([^\s<>—–:]+?)>?(?=[\s—–:.,;]|$)")
 _NOTE_LEAD = re.compile(r"^[\s—–:.,;-]+")
+# A planned duration opening the note: "slug — 15 min — note" or "slug (15 min): note".
+_MINUTES = re.compile(r"^\(?\s*(\d{1,3})\s*(?:min|mins|minutes)\b\.?\s*\)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,6 @@ class ReadingPath:
     title: str
     intro: str
     steps: tuple[PathStep, ...]
-
-
-def is_path_slug(slug: str) -> bool:
-    return slug.startswith(PATHS_FOLDER + "/")
 
 
 def _step(number: int, item: dict[str, Any]) -> PathStep | None:
@@ -54,25 +48,30 @@ def _step(number: int, item: dict[str, Any]) -> PathStep | None:
         rest = plain_text(first_block[1:])
     else:
         text = plain_text(first_block)
-        wiki = _WIKI.match(text)
+        stripped = text.lstrip()
+        wiki = WIKI_LINK.match(stripped)
         bare = _BARE.match(text)
         if wiki:
-            target, rest = wiki.group(1).strip(), text[wiki.end() :]
+            target, rest = wiki.group(1).strip(), stripped[wiki.end() :]
         elif bare:
             target, rest = bare.group(1), text[bare.end() :]
     if not target:
         return None
     more = plain_text(own[1:]) if len(own) > 1 else ""
     nested = plain_text([c for c in item.get("children", []) if c.get("type") == "list"])
-    note = "\n".join(
-        part.strip() for part in (_NOTE_LEAD.sub("", rest), more, nested) if part.strip()
-    )
-    return PathStep(number, target, note)
+    lead = _NOTE_LEAD.sub("", rest)
+    minutes: int | None = None
+    planned = _MINUTES.match(lead)
+    if planned:
+        minutes = int(planned.group(1))
+        lead = _NOTE_LEAD.sub("", lead[planned.end() :])
+    note = "\n".join(part.strip() for part in (lead, more, nested) if part.strip())
+    return PathStep(number, target, note, minutes)
 
 
 def parse_path(text: str, slug: str, title: str) -> ReadingPath:
     """The steps of a reading path (``title`` comes from the entry parser)."""
-    parsed, _state = _markdown.parse(text)
+    parsed, _state = parse_markdown.parse(text)
     tokens = cast(list[dict[str, Any]], parsed)
     intro: list[str] = []
     steps: list[PathStep] = []

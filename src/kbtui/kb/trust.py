@@ -34,3 +34,13 @@ def trust_parts(entry: Entry) -> list[str]:
 def trust_line(entry: Entry) -> str:
     """One line, e.g. ``sources: 4 secondary · 4 RAW · verified 2026-06-23 by qc``."""
     return " · ".join(trust_parts(entry))
+
+
+def verification_line(entry: Entry) -> str:
+    """The entry's own word on its checking: "Verified DATE by WHO", "Not yet verified:
+    why", or "" when it says neither."""
+    if entry.verification:
+        return f"Verified {entry.verification.date} by {entry.verification.by}"
+    if entry.unverified:
+        return f"Not yet verified: {entry.unverified}"
+    return ""

@@ -1,27 +1,38 @@
-"""The kbtui Textual app: owns the user's state and the screens."""
+"""The kbtui Textual app: holds the KB session and the user's state, and the screens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from textual import work
-from textual.app import App
+from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 
-from kbtui.state import KBState, State, load_state, save_state
+from kbtui.library import Library, LibraryEvent
+from kbtui.state import StateChange, UserState
+from kbtui.ui.base import KBAppBase
 from kbtui.ui.commands import AppCommands, EntryCommands, PathCommands
+from kbtui.ui.messages import UserStateChanged, message_for
 from kbtui.ui.screens.main import MainScreen
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
 
-class KBApp(App[None]):
+@dataclass
+class _StateNews(Message):
+    """The user's state changed, perhaps on another thread: relayed to the UI thread."""
+
+    change: StateChange
+
+
+class KBApp(KBAppBase):
     """Read, search and walk an offline knowledge base."""
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = App.COMMANDS | {EntryCommands, PathCommands, AppCommands}
+    COMMANDS = KBAppBase.COMMANDS | {EntryCommands, PathCommands, AppCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -36,45 +47,59 @@ class KBApp(App[None]):
         present: str | None = None,
     ) -> None:
         super().__init__()
-        self.kb_root = kb_root
+        self.library = Library(kb_root)
+        self.user = UserState(str(kb_root), persist=save)
         self.open_slug = open_slug
         self.present_slug = present
-        self.persist = save
-        self.state: State = load_state()
-        self.kb_state: KBState = self.state.for_kb(kb_root)
-        self.main_screen: MainScreen | None = None
-        if self.state.theme in (DARK_THEME, LIGHT_THEME):
-            self.theme = self.state.theme
+        self.library.subscribe(self._library_event)
+        self.user.subscribe(lambda change: self.post_message(_StateNews(change)))
+        if self.user.theme in (DARK_THEME, LIGHT_THEME):
+            self.theme = self.user.theme
+
+    main_screen: MainScreen
 
     def get_default_screen(self) -> MainScreen:
         # The main screen is the app's first screen: no blank default screen is
         # composed and then covered, so the list paints a frame sooner.
-        self.main_screen = MainScreen(self.kb_root, self.open_slug)
+        self.main_screen = MainScreen(self.open_slug)
         return self.main_screen
 
     def on_mount(self) -> None:
         if self.present_slug:
-            self.present(self.present_slug)
-        if self.state.notice:
+            self.present(self.present_slug, then_exit=True)
+        if self.user.notice:
             self.notify(
-                self.state.notice, title="Saved state", severity="warning", timeout=10, markup=False
+                self.user.notice, title="Saved state", severity="warning", timeout=10, markup=False
             )
 
-    # -- state -----------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        self.library.close()
+
+    def _library_event(self, event: LibraryEvent) -> None:
+        """On whichever thread did the work: post_message is thread-safe."""
+        self.main_screen.post_message(message_for(event))
+
+    # -- the user's state -----------------------------------------------------------------
+
+    @on(_StateNews)
+    def _state_news(self, message: _StateNews) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(UserStateChanged(message.change))
+        self.save_state()
 
     def save_state(self) -> None:
-        if self.persist:
-            self._save_worker()
+        self._save_worker()
 
     @work(thread=True, exclusive=True, group="state", exit_on_error=False)
     def _save_worker(self) -> None:
         try:
-            save_state(self.state)
+            self.user.save()
         except OSError as error:
             self.call_from_thread(
                 self.notify,
-                f"Could not save your history and bookmarks ({error.strerror}).",
+                f"Could not save your history and bookmarks ({error.strerror or error}).",
                 severity="warning",
+                markup=False,
             )
 
     # -- actions ---------------------------------------------------------------------
@@ -82,23 +107,22 @@ class KBApp(App[None]):
     def open_entry(self, slug: str) -> None:
         from kbtui.ui.messages import OpenEntry
 
-        if self.main_screen is not None:
-            self.main_screen.post_message(OpenEntry(slug))
+        self.main_screen.post_message(OpenEntry(slug))
 
-    def present(self, path_slug: str) -> None:
+    def present(self, path_slug: str, then_exit: bool = False) -> None:
         from kbtui.ui.screens.presenter import PresenterScreen
 
-        kb = self.main_screen.kb if self.main_screen is not None else None
-        self.push_screen(PresenterScreen(self.kb_root, path_slug, kb))
+        def left(_: None) -> None:
+            if then_exit:  # `kbtui present PATH`: Esc ends at the shell
+                self.exit()
+
+        self.push_screen(PresenterScreen(path_slug), left)
 
     def action_export(self, fmt: str = "html") -> None:
         """Export the open entry (or reading path) as a handout, asking for the folder."""
         from kbtui.ui.screens.export import ExportScreen
-        from kbtui.ui.widgets.reader import Reader
 
-        if self.main_screen is None:
-            return
-        entry = self.main_screen.query_one(Reader).entry
+        entry = self.main_screen.reader.entry
         if entry is None:
             self.notify("Open an entry or a reading path first, then export it.")
             return
@@ -112,21 +136,10 @@ class KBApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, slug: str, is_path: bool, fmt: str, folder: Path) -> None:
-        from kbtui.export import (
-            ExportError,
-            free_name,
-            handout_for_entry,
-            handout_for_path,
-            render,
-            write_new,
-        )
-        from kbtui.kb import load_kb
+        from kbtui.export import ExportError, write_handout
 
         try:
-            kb = load_kb(self.kb_root)  # rendered Markdown: the browser's copy holds plain text
-            handout = handout_for_path(kb, slug) if is_path else handout_for_entry(kb, slug)
-            stem = slug.rsplit("/", 1)[-1]
-            written = write_new(free_name(folder, stem, fmt), render(kb, handout, fmt))
+            written = write_handout(self.library, slug, is_path, fmt, folder)
         except ExportError as error:
             self.call_from_thread(
                 self.notify, str(error), title="Export", severity="error", markup=False
@@ -142,30 +155,27 @@ class KBApp(App[None]):
 
     def action_help(self) -> None:
         from kbtui.ui.screens.help import HelpScreen
-        from kbtui.ui.widgets.reader import Reader
 
-        if isinstance(self.screen, HelpScreen) or self.main_screen is None:
+        if isinstance(self.screen, HelpScreen):
             return
         main = self.main_screen
         groups = [
             ("Everywhere", self),
             ("Main screen", main),
-            ("Entry list", main.entry_list),
-            ("Reader", main.query_one(Reader)),
+            ("Entry list", main.pane.entry_list),
+            ("Reader", main.reader),
         ]
-        links = main.query_one(Reader).links()
+        links = main.reader.links()
         if links:
             groups.append(("A link in the reader", links[0]))
         self.push_screen(HelpScreen(groups))
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
-        self.state.theme = self.theme
-        self.save_state()
+        self.user.set_theme(self.theme)
 
     def action_show_bookmarks(self) -> None:
-        if self.main_screen is not None:
-            self.main_screen.action_show_bookmarks()
+        self.main_screen.action_show_bookmarks()
 
     def action_export_html(self) -> None:
         self.action_export("html")
@@ -174,5 +184,4 @@ class KBApp(App[None]):
         self.action_export("md")
 
     def action_rebuild_index(self) -> None:
-        if self.main_screen is not None:
-            self.main_screen.action_rebuild_index()
+        self.main_screen.action_rebuild_index()

@@ -7,20 +7,20 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kbtui.ui.base import kb_app
+from kbtui.ui.messages import OpenEntry
+
 
 class EntryCommands(Provider):
     """Ctrl+P, then type part of a title: Enter opens that entry."""
 
     def _entries(self) -> list[tuple[str, str]]:
-        main = self.app.main_screen  # type: ignore[attr-defined]
-        if main is None:
-            return []
-        return [(entry.slug, entry.title) for entry in main.listed.values()]
+        return [(entry.slug, entry.title) for entry in kb_app(self.screen).library.outlines]
 
     async def discover(self) -> Hits:
-        main = self.app.main_screen  # type: ignore[attr-defined]
-        for slug in list(self.app.kb_state.bookmarks)[:10]:  # type: ignore[attr-defined]
-            title = main.listed[slug].title if main and slug in main.listed else slug
+        app = kb_app(self.screen)
+        for slug in app.user.bookmarks[:10]:
+            title = app.library.title_of(slug) or slug
             yield DiscoveryHit(
                 Text(f"Open bookmark: {title}"), partial(self._open, slug), help=slug
             )
@@ -39,23 +39,23 @@ class EntryCommands(Provider):
                 )
 
     def _open(self, slug: str) -> None:
-        self.app.open_entry(slug)  # type: ignore[attr-defined]
+        self.screen.post_message(OpenEntry(slug))  # the main screen opens it; a presenter detours
 
 
 class PathCommands(Provider):
     """Present any reading path from the palette."""
 
     def _paths(self) -> list[tuple[str, str]]:
-        main = self.app.main_screen  # type: ignore[attr-defined]
-        if main is None:
-            return []
-        return [(e.slug, e.title) for e in main.listed.values() if e.type == "path"]
+        return [(path.slug, path.title) for path in kb_app(self.screen).library.paths()]
+
+    def _present(self, slug: str) -> None:
+        kb_app(self.screen).present(slug)
 
     async def discover(self) -> Hits:
         for slug, title in self._paths():
             yield DiscoveryHit(
                 f"Present: {title}",
-                partial(self.app.present, slug),  # type: ignore[attr-defined]
+                partial(self._present, slug),
                 help=slug,
             )
 
@@ -68,7 +68,7 @@ class PathCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(name),
-                    partial(self.app.present, slug),  # type: ignore[attr-defined]
+                    partial(self._present, slug),
                     help=slug,
                 )
 

@@ -1,4 +1,7 @@
-"""App-wide messages: workers and widgets report upward; the screen routes them."""
+"""App-wide messages: workers and widgets report upward; the screen routes them.
+
+The KB session's events (:mod:`kbtui.library`) arrive as the messages of the same
+names, made by :func:`message_for`."""
 
 from __future__ import annotations
 
@@ -7,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from kbtui.index.results import ListedEntry, SearchResult, SyncReport
+from kbtui import library
+from kbtui.kb.outline import EntryOutline
 
 if TYPE_CHECKING:
-    from kbtui.kb.graph import KnowledgeBase
+    from kbtui.index.results import SyncReport
     from kbtui.kb.model import Entry
+    from kbtui.state import StateChange
 
 
 @dataclass
@@ -24,9 +29,9 @@ class OpenEntry(Message):
 
 @dataclass
 class EntriesListed(Message):
-    """The entry list is known (from the index's stored fields)."""
+    """The entry list is known, or changed."""
 
-    entries: list[ListedEntry]
+    outlines: tuple[EntryOutline, ...]
 
 
 @dataclass
@@ -38,6 +43,7 @@ class IndexProgress(Message):
 @dataclass
 class IndexReady(Message):
     report: SyncReport
+    in_memory: bool
 
 
 @dataclass
@@ -46,10 +52,8 @@ class IndexFailed(Message):
 
 
 @dataclass
-class KBLoaded(Message):
-    """The whole KB is parsed: links resolve and backlinks are known."""
-
-    kb: KnowledgeBase
+class GraphReady(Message):
+    """Every link resolves now and backlinks are known."""
 
 
 @dataclass
@@ -65,13 +69,20 @@ class EntryMissing(Message):
 
 
 @dataclass
-class SearchDone(Message):
-    result: SearchResult
+class UserStateChanged(Message):
+    """History, bookmarks or theme changed (by their one owner, the UserState)."""
+
+    change: StateChange
 
 
-@dataclass
-class SearchFailed(Message):
-    """Reading the index failed in a way the index could not repair."""
-
-    query: str
-    reason: str
+def message_for(event: library.LibraryEvent) -> Message:
+    """The TUI's message for one of the KB session's events."""
+    if isinstance(event, library.ListingChanged):
+        return EntriesListed(event.outlines)
+    if isinstance(event, library.IndexProgress):
+        return IndexProgress(event.done, event.total)
+    if isinstance(event, library.IndexReady):
+        return IndexReady(event.report, event.in_memory)
+    if isinstance(event, library.IndexFailed):
+        return IndexFailed(event.reason)
+    return GraphReady()

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Markdown, Static
 
-from kbtui.kb import KnowledgeBase, load_kb
-from kbtui.kb.loader import EntryFile, read_entry
 from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
+from kbtui.library import EntryUnavailable, Library
+from kbtui.ui.base import kb_app
+from kbtui.ui.messages import OpenEntry
 from kbtui.ui.widgets.entry_view import cite_links
-from kbtui.ui.widgets.links import EntryLink
+from kbtui.ui.widgets.links import EntryLink, LinkArea
 
 # Links offered in the presenter, in this order: where the room is likely to go next.
 FOLLOWABLE = (LinkKind.EXAMPLE, LinkKind.RELATED, LinkKind.INLINE, LinkKind.CITATION)
@@ -27,9 +27,13 @@ MAX_LINKS = 8
 
 @dataclass
 class _Loaded(Message):
-    kb: KnowledgeBase
     path: Entry | None
     entries: dict[str, Entry]
+
+
+@dataclass
+class _Detour(Message):
+    entry: Entry
 
 
 class PresenterScreen(Screen[None]):
@@ -46,11 +50,9 @@ class PresenterScreen(Screen[None]):
         Binding("escape", "leave", "Leave the presenter", id="present.leave"),
     ]
 
-    def __init__(self, kb_root: Path, path_slug: str, kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, path_slug: str) -> None:
         super().__init__()
-        self.kb_root = kb_root
         self.path_slug = path_slug
-        self.kb = kb
         self.path: Entry | None = None
         self.steps: list[Entry | None] = []
         self.notes: list[str] = []
@@ -67,8 +69,8 @@ class PresenterScreen(Screen[None]):
                     yield Static("", id="present-title")
             yield Static("", id="present-summary")
             yield Static("", id="present-note")
-            yield VerticalScroll(id="present-body")
-            yield VerticalScroll(id="present-links", can_focus=False)
+            yield LinkArea(id="present-body")
+            yield LinkArea(id="present-links", can_focus=False)
             yield Static(
                 Text(
                     "Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave", style="dim"
@@ -80,29 +82,33 @@ class PresenterScreen(Screen[None]):
         self.query_one("#present-where", Static).update(Text("Loading the reading path…"))
         self._load()
 
+    @property
+    def library(self) -> Library:
+        return kb_app(self).library
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        kb = self.kb or load_kb(self.kb_root, render=False)
-        # The path itself is read afresh: the browser's graph may hold outlines only.
-        path = self._read(kb, self.path_slug) if self.path_slug in kb.entries else None
+        library = self.library
+        library.load_graph()  # the steps' links; at once if the app has it already
+        path = self._read(self.path_slug)
         entries: dict[str, Entry] = {}
-        if path is not None:
+        if path is not None and path.type == "path":
             for step in path.steps:
-                slug, _ = kb.resolver.resolve(step.target)
+                slug, _ = library.resolve(step.target)
                 if slug and slug not in entries:
-                    entries[slug] = self._read(kb, slug)
-        self.post_message(_Loaded(kb, path, entries))
+                    entry = self._read(slug)
+                    if entry is not None:
+                        entries[slug] = entry
+        self.post_message(_Loaded(path if path and path.type == "path" else None, entries))
 
-    def _read(self, kb: KnowledgeBase, slug: str) -> Entry:
-        known = kb.entries[slug]
+    def _read(self, slug: str) -> Entry | None:
         try:
-            return read_entry(self.kb_root, EntryFile(slug, known.path, 0, 0))
-        except OSError:
-            return known
+            return self.library.read(slug)
+        except EntryUnavailable:
+            return None
 
     @on(_Loaded)
     async def loaded(self, message: _Loaded) -> None:
-        self.kb = message.kb
         self.path = message.path
         if self.path is None or not self.path.steps:
             what = "does not exist" if self.path is None else "has no steps"
@@ -116,7 +122,7 @@ class PresenterScreen(Screen[None]):
         self.steps = []
         self.notes = []
         for step in self.path.steps:
-            slug, _ = self.kb.resolver.resolve(step.target)
+            slug, _ = self.library.resolve(step.target)
             self.steps.append(message.entries.get(slug) if slug else None)
             self.notes.append(step.note)
         await self._show()
@@ -157,7 +163,7 @@ class PresenterScreen(Screen[None]):
         await self._fill_links(entry)
 
     async def _fill_body(self, entry: Entry | None) -> None:
-        body = self.query_one("#present-body", VerticalScroll)
+        body = self.query_one("#present-body", LinkArea)
         await body.remove_children()
         body.display = self.show_body and entry is not None
         if entry is None or not self.show_body:
@@ -181,21 +187,21 @@ class PresenterScreen(Screen[None]):
         body.scroll_home(animate=False)
 
     async def _fill_links(self, entry: Entry | None) -> None:
-        row = self.query_one("#present-links", VerticalScroll)
+        row = self.query_one("#present-links", LinkArea)
         await row.remove_children()
-        if entry is None or self.kb is None:
+        if entry is None:
             return
         seen: set[str] = set()
         links = []
         ordered = sorted(
-            (r for r in self.kb.links_of(entry.slug) if r.link.kind in FOLLOWABLE),
+            (r for r in self.library.links_of(entry.slug) if r.link.kind in FOLLOWABLE),
             key=lambda r: FOLLOWABLE.index(r.link.kind),
         )
         for resolved in ordered:
             slug = resolved.resolved
             if slug and slug not in seen and slug != entry.slug:
                 seen.add(slug)
-                title = self.kb.entries[slug].title
+                title = self.library.title_of(slug) or slug
                 links.append(EntryLink(resolved.link.target, slug, title, show_slug=False))
         await row.mount_all(links[:MAX_LINKS])
 
@@ -236,25 +242,22 @@ class PresenterScreen(Screen[None]):
     def action_leave(self) -> None:
         self.dismiss(None)
 
-    @on(EntryLink.Followed)
-    async def follow(self, message: EntryLink.Followed) -> None:
+    @on(OpenEntry)
+    def follow(self, message: OpenEntry) -> None:
+        """A link followed in the body or the links: a detour, one Backspace from the path."""
         message.stop()
-        if message.slug is None or self.kb is None:
-            return
-        self.detour = self._read(self.kb, message.slug)
+        self._detour_worker(message.slug)
+
+    @work(thread=True, exclusive=True, group="detour", exit_on_error=False)
+    def _detour_worker(self, slug: str) -> None:
+        try:
+            self.post_message(_Detour(self.library.read(slug)))
+        except EntryUnavailable as missing:
+            self.app.call_from_thread(self.notify, str(missing), severity="warning", markup=False)
+
+    @on(_Detour)
+    async def detour_loaded(self, message: _Detour) -> None:
+        self.detour = message.entry
         self.show_body = False
         self.set_focus(None)
-        await self._show()
-
-    @on(Markdown.LinkClicked)
-    async def markdown_link(self, message: Markdown.LinkClicked) -> None:
-        message.stop()
-        if self.kb is None:
-            return
-        target = message.href.removeprefix("cite:")
-        slug, _ = self.kb.resolver.resolve(target)
-        if slug is None:
-            self.notify(f"{target!r} is not an entry in this KB.", severity="warning", markup=False)
-            return
-        self.detour = self._read(self.kb, slug)
         await self._show()

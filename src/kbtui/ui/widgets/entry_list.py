@@ -10,35 +10,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.binding import Binding
 from textual.content import Content
-from textual.events import Resize
-from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from kbtui.index.results import ListedEntry, SearchResult
 from kbtui.kb.labels import type_label
+from kbtui.kb.outline import EntryOutline
+from kbtui.ui.internals import QuickOptionList
+
+if TYPE_CHECKING:
+    from kbtui.index.results import SearchResult
 
 FIRST_HITS = 10  # hits drawn in the first frame: more than a tall terminal shows
 SNIPPET_CHARS = 110  # about two lines of the list: enough context, and hits stay scannable
+# Option ids that are not entries start with "/", which no slug can (slugs are paths
+# inside the KB, without a leading slash).
+SUGGESTION = "/suggestion"
+EMPTY = "/empty"
 _TYPE_ORDER = {"path": 0, "concept": 1, "case-study": 2, "source": 3}
 
 
-def group_entries(entries: Iterable[ListedEntry]) -> list[tuple[str, list[ListedEntry]]]:
-    groups: dict[str, list[ListedEntry]] = {}
+def group_entries(entries: Iterable[EntryOutline]) -> list[tuple[str, list[EntryOutline]]]:
+    groups: dict[str, list[EntryOutline]] = {}
     for entry in entries:
         groups.setdefault(entry.type, []).append(entry)
     ordered = sorted(groups, key=lambda t: (_TYPE_ORDER.get(t, 9), t))
     return [(t, sorted(groups[t], key=lambda e: e.title.casefold())) for t in ordered]
 
 
-class EntryList(OptionList):
+class EntryList(QuickOptionList):
     """Arrows or j/k move, Enter opens, a click opens."""
 
     BINDINGS = [
@@ -48,71 +53,11 @@ class EntryList(OptionList):
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
 
-    mode = "groups"
-
     @dataclass
     class Chosen(Message):
+        """An entry was chosen (Enter or a click)."""
+
         slug: str
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._lines_width = 0
-
-    @on(Resize)
-    def _remeasure(self, event: Resize) -> None:
-        # OptionList forgets every option's height on any resize, including being
-        # hidden and shown again; heights depend on the width alone, so only a new
-        # width makes them stale (the hit list measures every wrapped hit).
-        event.prevent_default()  # instead of OptionList's own handler
-        width = self.scrollable_content_region.width
-        if width and width != self._lines_width:
-            self._lines_width = width
-            self._clear_caches()
-
-    def _option_height(self, option: Option, width: int) -> int:
-        """Lines ``option`` takes at ``width`` cells, its divider aside."""
-        visual = self._get_visual(option)
-        return int(visual.get_height(self.styles, width))  # type: ignore[arg-type]
-
-    def _update_lines(self) -> None:
-        # OptionList._update_lines, with each option's height from _option_height
-        # and the size set by _set_virtual_size.
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        lines = cache.lines
-        options = self.options
-        next_index = lines[-1][0] + 1 if lines else 0
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        if next_index < len(options):
-            text_width = width - self.get_component_styles("option-list--option").padding.width
-            for index in range(next_index, len(options)):
-                option = options[index]
-                cache.index_to_line[index] = len(lines)
-                count = self._option_height(option, text_width) + option._divider
-                cache.heights[index] = count
-                lines.extend((index, line) for line in range(count))
-        last_divider = bool(options) and options[-1]._divider
-        self._set_virtual_size(Size(width, len(lines) - (1 if last_divider else 0)))
-
-    def _set_virtual_size(self, virtual_size: Size) -> None:
-        """Set the list's scrollable size; when that shows or hides no scrollbar, do
-        it without laying out the whole screen again (a new hit list has a new
-        height at every keystroke: the layout was half the cost of drawing it)."""
-        if virtual_size == self.virtual_size:
-            return
-        bar_needed = virtual_size.height > self.container_size.height
-        if (
-            self.styles.overflow_y == "auto"
-            and virtual_size.width == self.virtual_size.width
-            and bar_needed == self.show_vertical_scrollbar
-        ):
-            self.set_reactive(Widget.virtual_size, virtual_size)
-            self._scroll_update(virtual_size)
-            self.refresh()
-        else:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
 
     def _replace(self, options: list[Option | None], keep_highlight: bool = True) -> None:
         """Swap the options; the grouped list keeps its place, new hits start at the top."""
@@ -137,8 +82,18 @@ class EntryList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+        self.choose(event.option)
+
+    def choose(self, option: Option) -> None:
+        if option.id and not option.disabled:
+            self.post_message(self.Chosen(option.id))
+
+    def highlighted_choice(self) -> Option | None:
+        """The highlighted option, if it can be chosen."""
+        option = self.highlighted_option
+        if option is None or not option.id or option.disabled:
+            return None
+        return option
 
 
 class GroupList(EntryList):
@@ -148,9 +103,7 @@ class GroupList(EntryList):
     app.tcss), so the list's line map is built without measuring each option: for
     10,000 entries that is ~1 ms instead of ~120 ms at start-up and at each resize."""
 
-    mode = "groups"
-
-    def show_groups(self, entries: Iterable[ListedEntry], bookmarks: Iterable[str] = ()) -> None:
+    def show_groups(self, entries: Iterable[EntryOutline], bookmarks: Iterable[str] = ()) -> None:
         marked = set(bookmarks)
         options: list[Option | None] = []
         label = self.entry_label
@@ -158,7 +111,7 @@ class GroupList(EntryList):
             if options:
                 options.append(None)
             heading = Content.styled(f"{type_label(entry_type)} ({len(members)})", "bold")
-            options.append(Option(heading, id=f"group:{entry_type}", disabled=True))
+            options.append(Option(heading, id=f"/group/{entry_type}", disabled=True))
             options.extend(
                 Option(label(entry, entry.slug in marked), id=entry.slug) for entry in members
             )
@@ -166,11 +119,11 @@ class GroupList(EntryList):
             empty = Content.styled(
                 "This KB has no entries yet: add Markdown files to its folder.", "italic"
             )
-            options.append(Option(empty, id="empty:", disabled=True))
+            options.append(Option(empty, id=EMPTY, disabled=True))
         self._replace(options)
 
     @staticmethod
-    def entry_label(entry: ListedEntry, bookmarked: bool) -> Content:
+    def entry_label(entry: EntryOutline, bookmarked: bool) -> Content:
         # Content(...) and assemble() take text as it is: a title is never markup.
         if not bookmarked and not (entry.summary_missing and entry.type != "path"):
             return Content(entry.title)
@@ -181,7 +134,7 @@ class GroupList(EntryList):
             parts.append((" ·", "dim"))
         return Content.assemble(*parts)
 
-    def mark(self, entry: ListedEntry, bookmarked: bool) -> None:
+    def mark(self, entry: EntryOutline, bookmarked: bool) -> None:
         """Star or unstar one entry in place (no rebuild of the whole list)."""
         with suppress(OptionDoesNotExist):
             self.replace_option_prompt(entry.slug, self.entry_label(entry, bookmarked))
@@ -193,11 +146,27 @@ class GroupList(EntryList):
 class HitList(EntryList):
     """Ranked search hits with snippets, matched words highlighted."""
 
-    mode = "hits"
+    @dataclass
+    class SuggestionChosen(Message):
+        """The "did you mean" line was chosen: search for ``text`` instead."""
+
+        text: str
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._generation = 0
+        self._suggestion: str | None = None
+
+    @property
+    def suggestion(self) -> str | None:
+        """The "did you mean" of the hits shown, if any."""
+        return self._suggestion
+
+    def choose(self, option: Option) -> None:
+        if option.id == SUGGESTION and self._suggestion:
+            self.post_message(self.SuggestionChosen(self._suggestion))
+        else:
+            super().choose(option)
 
     def show_hits(self, result: SearchResult) -> None:
         options: list[Option | None] = []
@@ -219,13 +188,14 @@ class HitList(EntryList):
                 if budget <= 0:
                     label.append("…", style="dim")
             options.append(Option(label, id=hit.slug))
+        self._suggestion = result.suggestion if not options else None
         if not options:
             message = Text(f"No entries match {result.query!r}.", style="italic")
             if result.suggestion:
                 message.append(f"\nDid you mean: {result.suggestion}?", style="bold")
-                options.append(Option(message, id=f"suggest:{result.suggestion}"))
+                options.append(Option(message, id=SUGGESTION))
             else:
-                options.append(Option(message, id="empty:", disabled=True))
+                options.append(Option(message, id=EMPTY, disabled=True))
         # What fits on the screen is measured and drawn first; the rest of the hits
         # are added just after that frame, while the user reads the first ones.
         first = 2 * FIRST_HITS  # hits and their separators

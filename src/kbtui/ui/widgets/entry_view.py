@@ -4,28 +4,38 @@ never as Textual markup."""
 
 from __future__ import annotations
 
-import re
+from typing import Protocol
 
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
-from kbtui.kb.trust import trust_parts
-from kbtui.ui.widgets.links import EntryLink
-from kbtui.ui.widgets.reader import LinkContext
+from kbtui.kb.markdown import rewrite_citations
+from kbtui.kb.model import LINK_SECTIONS, Backlink, Entry, LinkKind, SectionKey, type_label
+from kbtui.kb.trust import trust_parts, verification_line
+from kbtui.ui.widgets.links import CITE, EntryLink
 
-_CITATION = re.compile(r"\[source:\s*([^\]\n]+)\](?!\()", re.IGNORECASE)
-LINK_SECTIONS = {SectionKey.RELATED, SectionKey.WORKED_EXAMPLES, SectionKey.SOURCES}
+
+class LinkLookup(Protocol):
+    """What an entry's view asks of the rest of the KB (the KB session answers)."""
+
+    def resolve(self, target: str) -> tuple[str | None, bool]: ...
+
+    def title_of(self, slug: str) -> str | None: ...
+
+    def backlinks(self, slug: str) -> tuple[Backlink, ...] | None: ...
 
 
 def cite_links(markdown: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        names = [n.strip() for n in re.split(r"[,;]", match.group(1)) if n.strip()]
-        inner = "; ".join(f"[{name}](cite:{name.replace(' ', '%20')})" for name in names)
-        return f"[source: {inner}]" if inner else match.group(0)
-
-    return _CITATION.sub(replace, markdown)
+    """``[source: a; b]`` as Markdown links the reader follows (``cite:a``)."""
+    return rewrite_citations(
+        markdown,
+        lambda names: (
+            "[source: "
+            + "; ".join(f"[{name}]({CITE}{name.replace(' ', '%20')})" for name in names)
+            + "]"
+        ),
+    )
 
 
 def _heading(text: str, note: str = "") -> Static:
@@ -36,7 +46,7 @@ def _heading(text: str, note: str = "") -> Static:
     return Static(label, classes="link-heading")
 
 
-def entry_widgets(entry: Entry, context: LinkContext) -> list[Widget]:
+def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
     """The widgets that show ``entry``: title, type, trust line, sections in file
     order, links, citations and backlinks."""
     widgets: list[Widget] = []
@@ -86,7 +96,7 @@ def entry_widgets(entry: Entry, context: LinkContext) -> list[Widget]:
     return widgets
 
 
-def _steps(entry: Entry, context: LinkContext) -> list[Widget]:
+def _steps(entry: Entry, context: LinkLookup) -> list[Widget]:
     widgets: list[Widget] = []
     if entry.intro:
         widgets.append(Markdown(entry.intro, open_links=False, classes="section-body"))
@@ -102,16 +112,11 @@ def _steps(entry: Entry, context: LinkContext) -> list[Widget]:
 
 
 def _link_section(
-    entry: Entry, name: str, key: SectionKey, note: str, context: LinkContext
+    entry: Entry, name: str, key: SectionKey, note: str, context: LinkLookup
 ) -> list[Widget]:
     widgets: list[Widget] = [_heading(name, note)]
-    kinds = {
-        SectionKey.RELATED: LinkKind.RELATED,
-        SectionKey.WORKED_EXAMPLES: LinkKind.EXAMPLE,
-        SectionKey.SOURCES: LinkKind.SOURCE,
-    }
     sources = {s.text: s for s in entry.sources}
-    links = [k for k in entry.links if k.section == name and k.kind is kinds[key]]
+    links = [k for k in entry.links if k.section == name and k.kind is LINK_SECTIONS[key]]
     for link in links:
         slug, outside = context.resolve(link.target)
         detail = ""
@@ -124,14 +129,8 @@ def _link_section(
                 detail = " · ".join(bits)
         title = context.title_of(slug) if slug else None
         widgets.append(EntryLink(link.target, slug, title, detail, outside))
-    if key is SectionKey.SOURCES and entry.verification:
-        verified = entry.verification
-        widgets.append(
-            Static(
-                Text(f"Verified {verified.date} by {verified.by}", style="italic"),
-                classes="verified",
-            )
-        )
+    if key is SectionKey.SOURCES and (entry.verification or entry.unverified):
+        widgets.append(Static(Text(verification_line(entry), style="italic"), classes="verified"))
     if not links:
         section = next((s for s in entry.sections if s.name == name), None)
         if section is not None and section.text.strip():
@@ -141,7 +140,7 @@ def _link_section(
     return widgets
 
 
-def _backlinks(entry: Entry, context: LinkContext) -> list[Widget]:
+def _backlinks(entry: Entry, context: LinkLookup) -> list[Widget]:
     widgets: list[Widget] = [_heading("Referenced by")]
     backlinks = context.backlinks(entry.slug)
     if backlinks is None:

@@ -1,17 +1,24 @@
-"""Focusable, clickable links between entries."""
+"""Focusable, clickable links between entries, and the area that follows them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Markdown, Static
+
+from kbtui.ui.base import kb_app
+from kbtui.ui.messages import OpenEntry
+
+CITE = "cite:"  # the href prefix of a [source: x] citation in rendered Markdown
 
 
 class EntryLink(Static, can_focus=True):
-    """One link in the reader: Enter or a click follows it; a missing target says so."""
+    """One link: Enter or a click follows it; a missing target says so."""
 
     BINDINGS = [Binding("enter", "follow", "Follow link", id="link.follow")]
 
@@ -58,3 +65,43 @@ class EntryLink(Static, can_focus=True):
     def on_click(self) -> None:
         self.focus()
         self.action_follow()
+
+
+class LinkArea(VerticalScroll):
+    """A scrolling area whose links (EntryLinks, and links in its Markdown) are followed
+    here: a link to an entry posts :class:`OpenEntry`; a missing or outside one says so.
+    The reader and the presenter are both one."""
+
+    @on(EntryLink.Followed)
+    def _link_followed(self, message: EntryLink.Followed) -> None:
+        message.stop()
+        if message.slug is None:
+            self._missing(message.target, message.link.outside)
+        else:
+            self.post_message(OpenEntry(message.slug))
+
+    @on(Markdown.LinkClicked)
+    def _markdown_link(self, message: Markdown.LinkClicked) -> None:
+        message.stop()
+        href = message.href
+        target = href.removeprefix(CITE)
+        slug, outside = kb_app(self).library.resolve(target)
+        if slug is None:
+            self._missing(target, outside)
+        else:
+            self.post_message(OpenEntry(slug))
+
+    def _missing(self, target: str, outside: bool) -> None:
+        if outside:
+            self.notify(
+                f"{target!r} is outside the KB; kbtui works offline and opens only KB entries.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(
+                f"{target!r} is not an entry in this KB.",
+                title="Missing link",
+                severity="warning",
+                markup=False,
+            )

@@ -735,8 +735,7 @@ def graph_of(kb_index: KBIndex) -> Any:
 
     rows = kb_index.link_rows()
     assert rows is not None
-    listed = [(e.slug, e.path, e.title, e.type, e.flags) for e in kb_index.list_entries()]
-    return KnowledgeBase.from_links(kb_index.kb_root, listed, rows)
+    return KnowledgeBase.from_links(kb_index.kb_root, kb_index.list_entries(), rows)
 
 
 def test_link_rows_give_the_same_graph_as_parsing(kb_root: Path) -> None:

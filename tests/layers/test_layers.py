@@ -19,7 +19,8 @@ def imported_after(code: str) -> set[str]:
 def test_kb_index_and_cli_import_without_textual() -> None:
     modules = imported_after(
         "import kbtui.kb, kbtui.kb.graph, kbtui.kb.checks, kbtui.index.store, kbtui.cli, "
-        "kbtui.cli.kb_commands, kbtui.cli.search_commands, kbtui.export, kbtui.paths, kbtui.state"
+        "kbtui.cli.kb_commands, kbtui.cli.search_commands, kbtui.export, kbtui.paths, "
+        "kbtui.state, kbtui.library"
     )
     assert "textual" not in modules
     assert "kbtui.index.store" in modules  # the probe really imported the layers
@@ -102,3 +103,41 @@ def test_kbtui_check_through_the_entry_point_never_imports_textual() -> None:
         assert {"kbtui.cli", "kbtui.kb.parser", "kbtui.cli.kb_commands"} <= modules, args
         assert not {m for m in modules if m == "textual" or m.startswith("textual.")}, args
         assert not {m for m in modules if m == "whoosh" or m.startswith("whoosh.")}, args
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_import_contracts_in_pyproject_are_kept() -> None:
+    """kb imports nothing else of kbtui; index only kb and paths; the KB session,
+    export, state and the scripting commands never import Textual; front ends sit on
+    the session (the contracts are in pyproject.toml, checked by import-linter)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 kept, 0 broken" in done.stdout
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    """Not even under TYPE_CHECKING or inside a function: each room has one way in."""
+    import grimp
+
+    graph = grimp.build_graph("kbtui")
+    cycles: set[tuple[str, ...]] = set()
+    for start in graph.modules:
+        stack = [(start, (start,))]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for imported in graph.find_modules_directly_imported_by(node):
+                if imported == start:
+                    cycles.add(tuple(sorted(path)))
+                elif imported not in seen:
+                    seen.add(imported)
+                    stack.append((imported, (*path, imported)))
+    assert not cycles
