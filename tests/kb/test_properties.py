@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtui.kb import PROBLEM_KINDS, Resolver, check, load_kb, normalise_target, parse_entry
+from kbtui.kb.boundary import has_unsafe, json_safe, neutralise
 from kbtui.kb.loader import decode
-from kbtui.kb.text import has_unsafe, json_safe, neutralise
 
 SECTION_WORDS = st.sampled_from(
     [

@@ -9,8 +9,8 @@ from typing import Any
 from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say, say_json
 from kbtui.kb import KnowledgeBase, check
+from kbtui.kb.boundary import display
 from kbtui.kb.model import Entry, type_label
-from kbtui.kb.text import neutralise
 from kbtui.kb.trust import trust_line
 from kbtui.paths import resolve_kb
 
@@ -41,7 +41,7 @@ def entry_as_dict(kb: KnowledgeBase, entry: Entry) -> dict[str, Any]:
 def _missing_entry(kb: KnowledgeBase, slug: str) -> str:
     near = kb.closest(slug)
     hint = f" Did you mean: {', '.join(near)}?" if near else ""
-    return neutralise(f"No entry {slug!r} in the KB at {kb.root}.{hint}")  # slugs are file names
+    return display(f"No entry {slug!r} in the KB at {kb.root}.{hint}")  # slugs are file names
 
 
 def cmd_show(args: argparse.Namespace) -> int:

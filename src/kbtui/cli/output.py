@@ -6,11 +6,11 @@ import json
 import sys
 from typing import Any
 
-from kbtui.kb.text import json_safe, neutralise
+from kbtui.kb.boundary import display, json_safe
 
 
 def say(text: str = "") -> None:
-    sys.stdout.write(neutralise(text) + "\n")
+    sys.stdout.write(display(text) + "\n")
 
 
 def say_json(value: Any) -> None:
@@ -19,4 +19,4 @@ def say_json(value: Any) -> None:
 
 
 def warn(text: str) -> None:
-    sys.stderr.write("kbtui: " + neutralise(text) + "\n")
+    sys.stderr.write("kbtui: " + display(text) + "\n")

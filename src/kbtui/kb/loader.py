@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtui.kb.boundary import has_unsafe, neutralise, read_inside
 from kbtui.kb.model import Entry, Problem
 from kbtui.kb.parser import parse_entry
-from kbtui.kb.text import has_unsafe, neutralise
 
 MAX_ENTRY_BYTES = 1 << 20  # 1 MiB: an entry larger than this is a mistake, not a text
 ENTRY_SUFFIXES = (".md", ".markdown")
@@ -141,35 +141,9 @@ def decode(data: bytes) -> tuple[str, frozenset[str]]:
     return text, frozenset(flags)
 
 
-class OutsideKB(OSError):
-    """A read that would leave the KB root, or reach something that is not a file."""
-
-
-def read_inside(root: Path, relpath: str, limit: int = MAX_ENTRY_BYTES + 1) -> bytes:
-    """The bytes of ``root/relpath`` - only if, at this moment, it resolves to a
-    regular file inside ``root``. Every read of a KB file goes through here: a path
-    from a cache, a link or a listing is never trusted, and a file swapped for a
-    symlink to elsewhere since the last scan is refused."""
-    base = root.resolve()
-    parts = relpath.replace("\\", "/").split("/")
-    if not relpath or relpath.startswith("/") or ".." in parts or "\x00" in relpath:
-        raise OutsideKB(f"{relpath!r} is not a path inside the KB")
-    real = (base / relpath).resolve()
-    if real != base and base not in real.parents:
-        raise OutsideKB("the file leads outside the KB")
-    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
-            raise OutsideKB("not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(limit)
-    finally:
-        os.close(fd)
-
-
 def load_entry(root: Path, slug: str, relpath: str, render: bool = True) -> Entry:
     """Read and parse one entry file (through :func:`read_inside`)."""
-    text, flags = decode(read_inside(root, relpath))
+    text, flags = decode(read_inside(root, relpath, MAX_ENTRY_BYTES + 1))
     if "binary" in flags:
         text = ""
     return parse_entry(text, slug, relpath, flags, render=render)

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from mistune.renderers.markdown import MarkdownRenderer
 
+from kbtui.kb.boundary import display_name
 from kbtui.kb.markdown import CITATION, WIKI_LINK, Token, citation_names, parse_markdown, plain_text
 from kbtui.kb.model import (
     Entry,
@@ -144,8 +145,9 @@ def _parse_source_line(text: str, target: str) -> SourceLine:
 
 
 def _readable(slug: str) -> str:
+    """A title made from the file name (which is data like any text: see boundary)."""
     last = slug.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
-    return last[:1].upper() + last[1:] if last else slug
+    return display_name(last[:1].upper() + last[1:] if last else slug)
 
 
 class _SectionBuilder:

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from functools import partial
 
-from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.markup import escape
 
+from kbtui.kb.boundary import display_name
 from kbtui.ui.base import kb_app
 from kbtui.ui.messages import OpenEntry
+
+
+def shown(text: str) -> Content:
+    """KB text (a title) for a palette line: through the boundary, as plain content."""
+    return Content(display_name(text))
+
+
+def help_line(text: str) -> str:
+    """KB text for a palette help line, which Textual reads as markup: escaped."""
+    return escape(display_name(text))
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """``matcher.highlight`` without reading ``text`` as markup (it would run a title's
+    ``[@click=...]`` or crash on ``[/]``): the matched letters styled on plain text."""
+    plain = display_name(text)
+    content = Content(plain)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, plain)
+    if score:
+        for offset in offsets:
+            if not plain[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class EntryCommands(Provider):
@@ -22,7 +47,9 @@ class EntryCommands(Provider):
         for slug in app.user.bookmarks[:10]:
             title = app.library.title_of(slug) or slug
             yield DiscoveryHit(
-                Text(f"Open bookmark: {title}"), partial(self._open, slug), help=slug
+                Content("Open bookmark: ") + shown(title),
+                partial(self._open, slug),
+                help=help_line(slug),
             )
 
     async def search(self, query: str) -> Hits:
@@ -32,10 +59,10 @@ class EntryCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    highlighted(matcher, title),
                     partial(self._open, slug),
-                    text=title,
-                    help=slug,
+                    text=display_name(title),
+                    help=help_line(slug),
                 )
 
     def _open(self, slug: str) -> None:
@@ -54,9 +81,9 @@ class PathCommands(Provider):
     async def discover(self) -> Hits:
         for slug, title in self._paths():
             yield DiscoveryHit(
-                f"Present: {title}",
+                Content("Present: ") + shown(title),
                 partial(self._present, slug),
-                help=slug,
+                help=help_line(slug),
             )
 
     async def search(self, query: str) -> Hits:
@@ -67,9 +94,10 @@ class PathCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(name),
+                    highlighted(matcher, name),
                     partial(self._present, slug),
-                    help=slug,
+                    text=display_name(name),
+                    help=help_line(slug),
                 )
 
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kbtui.kb.boundary import display_name
 from kbtui.ui.base import kb_app
 from kbtui.ui.messages import UserStateChanged
 
@@ -42,7 +43,10 @@ class BookmarksScreen(ModalScreen[str | None]):
         previous = listing.highlighted
         listing.set_options(
             Option(
-                Text.assemble((app.library.title_of(slug) or slug, "bold"), (f"  {slug}", "dim")),
+                Text.assemble(
+                    (display_name(app.library.title_of(slug) or slug), "bold"),
+                    (f"  {display_name(slug)}", "dim"),
+                ),
                 id=slug,
             )
             for slug in marks

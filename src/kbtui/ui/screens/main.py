@@ -17,6 +17,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header
 
+from kbtui.kb.boundary import display_name
 from kbtui.library import EntryUnavailable, freeze_heap
 from kbtui.paths import kb_display_name
 from kbtui.ui.base import KBAppBase, kb_app
@@ -122,9 +123,8 @@ class MainScreen(Screen[None]):
 
     @on(EntriesListed)
     def entries_listed(self, message: EntriesListed) -> None:
-        self.app.sub_title = (
-            f"{kb_display_name(self.kbapp.library.root)} · {entries_noun(len(message.outlines))}"
-        )
+        name = display_name(kb_display_name(self.kbapp.library.root))  # a folder name
+        self.app.sub_title = f"{name} · {entries_noun(len(message.outlines))}"
         self.pane.show_listing(message.outlines, self.kbapp.user.bookmarks)
         # Parsing the KB and loading Whoosh wait until this list is on screen.
         self.call_after_refresh(self._after_paint)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from kbtui.kb.boundary import display, display_name
 from kbtui.kb.labels import type_label
 from kbtui.kb.outline import EntryOutline
 from kbtui.ui.internals import QuickOptionList
@@ -110,7 +111,8 @@ class GroupList(EntryList):
         for entry_type, members in group_entries(entries):
             if options:
                 options.append(None)
-            heading = Content.styled(f"{type_label(entry_type)} ({len(members)})", "bold")
+            label_text = display_name(type_label(entry_type))  # other folders' names too
+            heading = Content.styled(f"{label_text} ({len(members)})", "bold")
             options.append(Option(heading, id=f"/group/{entry_type}", disabled=True))
             options.extend(
                 Option(label(entry, entry.slug in marked), id=entry.slug) for entry in members
@@ -125,9 +127,10 @@ class GroupList(EntryList):
     @staticmethod
     def entry_label(entry: EntryOutline, bookmarked: bool) -> Content:
         # Content(...) and assemble() take text as it is: a title is never markup.
+        title = display_name(entry.title)  # a cached row: data, never markup or escapes
         if not bookmarked and not (entry.summary_missing and entry.type != "path"):
-            return Content(entry.title)
-        parts: list[tuple[str, str]] = [(entry.title, "")]
+            return Content(title)
+        parts: list[tuple[str, str]] = [(title, "")]
         if bookmarked:
             parts.append((" ★", "bold"))
         if entry.summary_missing and entry.type != "path":
@@ -174,7 +177,7 @@ class HitList(EntryList):
             if options:
                 options.append(None)
             label = Text(no_wrap=False, overflow="fold")
-            label.append(hit.title, style="bold")
+            label.append(display_name(hit.title), style="bold")
             label.append(f"  {type_label(hit.type)}", style="dim")
             if hit.snippet:
                 label.append("\n")
@@ -182,7 +185,7 @@ class HitList(EntryList):
                 for segment in hit.snippet:
                     if budget <= 0:
                         break
-                    text = segment.text[:budget]
+                    text = display(segment.text[:budget])
                     budget -= len(text)
                     label.append(text, style="bold underline" if segment.match else "dim")
                 if budget <= 0:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
+from kbtui.kb.boundary import display_name
 from kbtui.kb.markdown import rewrite_citations
 from kbtui.kb.model import LINK_SECTIONS, Backlink, Entry, LinkKind, SectionKey, type_label
 from kbtui.kb.trust import trust_parts, verification_line
@@ -53,7 +54,12 @@ def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
     widgets.append(Static(Text(entry.title, style="bold"), classes="reader-title"))
     widgets.append(
         Static(
-            Text(f"{type_label(entry.type)} · {entry.slug} · {entry.path}", style="dim"),
+            # slug and path are file names: data, through the boundary like all KB text
+            Text(
+                f"{type_label(entry.type)} · {display_name(entry.slug)} · "
+                f"{display_name(entry.path)}",
+                style="dim",
+            ),
             classes="reader-meta",
         )
     )

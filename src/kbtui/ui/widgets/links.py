@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
+from kbtui.kb.boundary import display, display_name
 from kbtui.ui.base import kb_app
 from kbtui.ui.messages import OpenEntry
 
@@ -47,17 +48,19 @@ class EntryLink(Static, can_focus=True):
         label = Text(no_wrap=False, overflow="fold")
         if slug is not None:
             label.append("→ ", style="bold")
-            label.append(title or slug, style="underline")
+            label.append(display_name(title or slug), style="underline")
             if show_slug and title and title != slug:
-                label.append(f"  {slug}", style="dim")
+                label.append(f"  {display_name(slug)}", style="dim")
         else:
             label.append("✗ ", style="bold")
-            label.append(target, style="strike")
+            label.append(display_name(target), style="strike")
             label.append("  outside the KB" if outside else "  not in this KB", style="italic")
         if detail:
-            label.append(f"  {detail}", style="dim")
+            label.append(f"  {display(detail)}", style="dim")
         super().__init__(label, classes="entry-link" + (" -missing" if slug is None else ""))
-        self.tooltip = Text(f"Open {slug}" if slug else f"{target!r} is not an entry in this KB")
+        self.tooltip = Text(
+            f"Open {display_name(slug)}" if slug else f"{target!r} is not an entry in this KB"
+        )
 
     def action_follow(self) -> None:
         self.post_message(self.Followed(self, self.slug, self.target))
