@@ -33,11 +33,11 @@ def test_check_reports_no_problems() -> None:
 def test_size_and_shape() -> None:
     kb = load_kb(bundled_kb())
     types = [e.type for e in kb.entries.values()]
-    assert len(kb) >= 45
-    assert types.count("concept") >= 20
-    assert types.count("case-study") >= 10
-    assert types.count("source") >= 10
-    assert types.count("path") >= 2
+    assert len(kb) >= 85
+    assert types.count("concept") >= 45
+    assert types.count("case-study") >= 15
+    assert types.count("source") >= 20
+    assert types.count("path") >= 3
 
 
 def test_every_entry_is_complete() -> None:
@@ -51,8 +51,67 @@ def test_every_entry_is_complete() -> None:
         assert entry.section(SectionKey.BODY) is not None, entry.slug
         assert entry.sources, entry.slug
         assert all(s.grounding in {"primary", "secondary", "tertiary"} for s in entry.sources)
-        assert entry.verification is not None, entry.slug
         assert not entry.duplicate_sections, entry.slug
+
+
+def test_every_entry_says_honestly_how_far_it_was_checked() -> None:
+    """A Verified line only where the check was made; otherwise the entry says plainly
+    that it is not yet verified, and why (the trust line shows either)."""
+    kb = load_kb(bundled_kb())
+    for entry in kb.entries.values():
+        if entry.type == "path":
+            continue
+        assert (entry.verification is None) != (entry.unverified is None), entry.slug
+        if entry.verification is not None:
+            assert entry.verification.by == "kbtui fact-check", entry.slug
+            assert entry.verification.date >= "2026-12-01", entry.slug
+        else:
+            assert entry.unverified and len(entry.unverified) > 20, entry.slug
+
+
+def test_each_source_has_one_grade_everywhere() -> None:
+    kb = load_kb(bundled_kb())
+    grades: dict[str, set[str]] = {}
+    for entry in kb.entries.values():
+        for line in entry.sources:
+            slug, _ = kb.resolver.resolve(line.target)
+            assert slug is not None, (entry.slug, line.target)
+            grades.setdefault(slug, set()).add(line.grounding or "none")
+    mixed = {slug: found for slug, found in grades.items() if len(found) > 1}
+    assert not mixed
+
+
+def test_entries_are_teachable() -> None:
+    kb = load_kb(bundled_kb())
+    concept_sections = {"Exercise", "Say it in the room", "Common mistakes", "Debrief questions"}
+    case_sections = {
+        "Timeline",
+        "Demands",
+        "Tactics in sequence",
+        "Numbers",
+        "Outcome",
+        "Discussion questions",
+    }
+    for entry in kb.entries.values():
+        names = {section.name for section in entry.sections}
+        if entry.type == "concept":
+            assert concept_sections <= names, (entry.slug, concept_sections - names)
+        elif entry.type == "case-study":
+            assert case_sections <= names, (entry.slug, case_sections - names)
+            words = sum(len(section.text.split()) for section in entry.sections)
+            assert words >= 450, (entry.slug, words)
+
+
+def test_reading_paths_plan_every_step() -> None:
+    kb = load_kb(bundled_kb())
+    paths = [e for e in kb.entries.values() if e.type == "path"]
+    assert len(paths) >= 3
+    for path in paths:
+        assert path.steps, path.slug
+        assert all(step.minutes for step in path.steps), path.slug
+        assert "Materials:" in path.intro and "Outcomes:" in path.intro, path.slug
+        for step in path.steps:
+            assert kb.resolver.resolve(step.target)[0] is not None, (path.slug, step.target)
 
 
 def test_citations_point_at_sources() -> None:
