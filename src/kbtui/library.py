@@ -242,6 +242,26 @@ class Library:
             raise SearchUnavailable("the search index is not open yet")
         return self._index
 
+    def term_matcher(self, query: str) -> Callable[[str], bool]:
+        """Whether a text holds a word of ``query``, with the same folding and stemming
+        as search (``organising`` marks "organizing"; the last word counts as a
+        prefix, as while typing). For marking the searched words in what is read."""
+        from kbtui.index.analysis import fold, text_analyzer
+
+        words = [w for w in query.split() if ":" not in w and not w.startswith("-")]
+        text = " ".join(w.strip('"~') for w in words)
+        analyzer = text_analyzer()
+        stems = {token.text for token in analyzer(text)}
+        folded = fold(text)
+        prefix = folded[-1] if folded and not query.endswith(" ") and len(folded[-1]) >= 3 else ""
+
+        def found_in(block: str) -> bool:
+            if stems & {token.text for token in analyzer(block)}:
+                return True
+            return bool(prefix) and any(word.startswith(prefix) for word in fold(block))
+
+        return found_in
+
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets; "did you mean" when nothing matches."""
         index = self._index

@@ -112,6 +112,22 @@ def test_help_screen(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # 
 
 
 @SIZES
-def test_presenter(snap_compare, kb: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_presenter(  # type: ignore[no-untyped-def]
+    snap_compare, kb: Path, size: tuple[int, int], monkeypatch
+) -> None:
+    from kbtui.ui.screens import presenter
+
+    monkeypatch.setattr(presenter, "now", lambda: 1000.0)  # the clock stands still: 0:00
     app = make_app(kb, present="paths/first-evening")
     assert snap_compare(app, terminal_size=size, run_before=then())
+
+
+@SIZES
+def test_presenter_with_the_body_shown(
+    snap_compare, kb: Path, size: tuple[int, int], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kbtui.ui.screens import presenter
+
+    monkeypatch.setattr(presenter, "now", lambda: 1000.0)
+    app = make_app(kb, present="paths/first-evening")
+    assert snap_compare(app, terminal_size=size, run_before=then("space", "enter"))

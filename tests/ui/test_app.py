@@ -21,6 +21,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 from textual import events
+from textual.app import App
+from textual.binding import Binding
 from textual.color import Color
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -428,29 +430,35 @@ def test_keys_typed_in_a_burst_after_slash_land_in_the_search_box(kb: Path) -> N
 # -- links, back and forward ------------------------------------------------------------
 
 
-def test_tab_walks_the_links_and_enter_follows_one(kb: Path) -> None:
+def test_tab_walks_the_body_then_the_links_and_enter_follows_one(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
         links = reader(app).links()
-        assert [link.slug for link in links[:3]] == [
+        slugs = [link.slug for link in links]
+        # Reading order: the Body's citation first, then Worked examples, then Related.
+        assert slugs[:4] == [
+            "sources/field-guide",  # cited in the Body
             "case-studies/harbour-strike",  # Worked examples
             "door-knocking",  # Related
             "lantern-walk",
         ]
         assert isinstance(app.focused, EntryList)
+        await pilot.press("tab")
+        assert app.focused is reader(app)  # the body itself, so it can be scrolled
         for link in links[:4]:
             await pilot.press("tab")
             assert app.focused is link
-        await pilot.press("shift+tab", "shift+tab")
-        assert app.focused is links[1]
+        await pilot.press("shift+tab")
+        assert app.focused is links[2]
         assert app.focused.slug == "door-knocking"
         await pilot.press("enter")
         await settle(pilot)
         assert reader_slug(app) == "door-knocking"
         assert history(app) == {"back": ["street-teams"], "current": "door-knocking", "forward": []}
         assert entry_list(app).highlighted_option.id == "door-knocking"
-        # Focus stays in the reader, on the new entry's first link, so Tab and Enter
-        # keep walking links (MainScreen.entry_loaded means to do this).
-        assert app.focused is reader(app).links()[0], app.focused
+        # Focus stays in the reader, at the top of the new entry: Tab walks its links.
+        assert app.focused is reader(app), app.focused
+        await pilot.press("tab")
+        assert app.focused is reader(app).links()[0]
 
     drive(kb, scenario, open_slug="street-teams")
 
@@ -557,7 +565,7 @@ def test_click_a_related_link_and_a_citation(kb: Path) -> None:
 
         # "[source: field-guide]" in the Body: listed under "Cited in this entry" ...
         cited = link_to(app, "sources/field-guide", "field-guide")
-        assert "Cited in this entry" in widget_texts(reader(app))
+        assert "Cited in this section" in widget_texts(reader(app))
         # ... and clickable where it stands in the text.
         body = next(md for md in reader(app).query(Markdown) if "[source:" in md.source)
         assert "cite:field-guide" in body.source
@@ -728,17 +736,14 @@ def help_rows(screen: HelpScreen) -> dict[str, tuple[str, bool]]:
 
 def test_help_is_generated_from_the_live_bindings(kb: Path) -> None:
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
-        screen = main_screen(app)
-        # A binding added at run time shows up: the help is not a hand-kept table.
-        screen._bindings.bind("z", "noop", "Zebra crossing")
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         rows = help_rows(app.screen)
         for description in ("Search", "Back", "Forward", "Bookmark", "Quit", "Help"):
             assert description in rows, sorted(rows)
-        assert "Follow link" in rows  # a link is open, so the link's keys are listed
-        assert rows["Zebra crossing"][0] == "z"
+        assert "Follow the link" in rows  # a link is open, so the link's keys are listed
+        assert "Focus Next" not in rows and "Scroll Left" not in rows  # ours only, our words
         assert "b" in rows["Bookmark"][0].split(" / ")
         # Greyed when not possible now: nothing to go back to yet.
         assert rows["Back"][1] is False
@@ -761,6 +766,24 @@ def test_help_is_generated_from_the_live_bindings(kb: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
     drive(kb, scenario, open_slug="street-teams")
+
+
+def test_help_rows_come_from_whatever_bindings_a_widget_has() -> None:
+    """Not a hand-kept table: a widget's own binding, with one of our ids, shows up in
+    its group; Textual's own bindings (no id) do not."""
+    from kbtui.ui.screens.help import binding_groups
+
+    class Zebra(Widget):
+        BINDINGS = [
+            Binding("z", "noop", "Zebra crossing", id="reader.zebra"),
+            Binding("y", "noop", "Not ours"),
+        ]
+
+    class Host(App[None]):
+        pass
+
+    groups = dict(binding_groups(Host(), [Zebra()]))
+    assert groups == {"Reading": [("z", "Zebra crossing", True)]}
 
 
 async def palette(app: KBApp, pilot: Pilot[None], query: str) -> None:
@@ -947,7 +970,7 @@ def test_narrow_terminal_shows_one_pane_at_a_time(kb: Path) -> None:
         assert screen.has_class("-reading")
         assert reading.display and not sidebar.display
         assert "Lantern walk" in screen_text(app) and "Concepts (4)" not in screen_text(app)
-        assert isinstance(app.focused, EntryLink)  # focus moved into the reader
+        assert app.focused is reader(app)  # focus moved into the reader
 
         await pilot.press("escape")  # the list comes back
         assert not screen.has_class("-reading")
@@ -1001,13 +1024,13 @@ def test_narrow_open_at_start_keeps_the_entry_top_in_view(
                 if view.entry is not None:
                     break
             assert view.entry is not None and not app.library.graph_ready
-            assert isinstance(app.focused, EntryLink)
+            assert app.focused is view
             assert view.scroll_y == 0
             gate.set()
             await settle(pilot)
             assert app.library.graph_ready  # the backlinks are in
             assert "Referenced by" in widget_texts(view)
-            assert isinstance(app.focused, EntryLink)
+            assert app.focused is view
             assert view.scroll_y == 0, f"the reader scrolled to line {view.scroll_y}"
             assert "Street teams" in screen_text(app)
 

@@ -12,7 +12,7 @@ from textual.message import Message
 from kbtui.library import Library, LibraryEvent
 from kbtui.state import StateChange, UserState
 from kbtui.ui.base import KBAppBase
-from kbtui.ui.commands import AppCommands, EntryCommands, PathCommands
+from kbtui.ui.commands import EntryCommands, KBCommands
 from kbtui.ui.messages import UserStateChanged, message_for
 from kbtui.ui.screens.main import MainScreen
 
@@ -32,11 +32,14 @@ class KBApp(KBAppBase):
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = KBAppBase.COMMANDS | {EntryCommands, PathCommands, AppCommands}
+    # Our providers only: Textual's system commands would add a second theme command and
+    # "Keys" beside our help (Quit is among ours).
+    COMMANDS = {KBCommands, EntryCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
+        Binding("question_mark,f1", "help", "Help", show=False, id="app.help"),
+        Binding("ctrl+t", "toggle_dark", "Switch dark / light theme", show=False, id="app.theme"),
+        Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.palette"),
     ]
 
     def __init__(
@@ -153,22 +156,23 @@ class KBApp(KBAppBase):
             markup=False,
         )
 
+    def help_groups(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+        """The help screen's rows, from the live bindings of every pane."""
+        from kbtui.ui.screens.help import binding_groups
+        from kbtui.ui.widgets.links import EntryLink
+
+        main = self.main_screen
+        links = main.reader.links()
+        link = links[0] if links else EntryLink("example", "example", "Example")
+        nodes = [main.reader, link, main, main.pane.search_box, main.pane.entry_list, self]
+        return binding_groups(self, nodes)
+
     def action_help(self) -> None:
         from kbtui.ui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        main = self.main_screen
-        groups = [
-            ("Everywhere", self),
-            ("Main screen", main),
-            ("Entry list", main.pane.entry_list),
-            ("Reader", main.reader),
-        ]
-        links = main.reader.links()
-        if links:
-            groups.append(("A link in the reader", links[0]))
-        self.push_screen(HelpScreen(groups))
+        self.push_screen(HelpScreen(self.help_groups()))
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
@@ -42,16 +43,6 @@ class EntryCommands(Provider):
     def _entries(self) -> list[tuple[str, str]]:
         return [(entry.slug, entry.title) for entry in kb_app(self.screen).library.outlines]
 
-    async def discover(self) -> Hits:
-        app = kb_app(self.screen)
-        for slug in app.user.bookmarks[:10]:
-            title = app.library.title_of(slug) or slug
-            yield DiscoveryHit(
-                Content("Open bookmark: ") + shown(title),
-                partial(self._open, slug),
-                help=help_line(slug),
-            )
-
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for slug, title in self._entries():
@@ -66,69 +57,68 @@ class EntryCommands(Provider):
                 )
 
     def _open(self, slug: str) -> None:
-        self.screen.post_message(OpenEntry(slug))  # the main screen opens it; a presenter detours
+        self.screen.post_message(OpenEntry(slug, read=True))  # a presenter makes it a detour
 
 
-class PathCommands(Provider):
-    """Present any reading path from the palette."""
+Command = tuple[Content, Callable[[], object], str]  # what it says, what it does, help
 
-    def _paths(self) -> list[tuple[str, str]]:
-        return [(path.slug, path.title) for path in kb_app(self.screen).library.paths()]
+# kbtui's own commands, in the order the palette lists them: (name, app action, help).
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Bookmarks: show the list", "action_show_bookmarks", "Open your bookmarks"),
+    ("Help: every key, by what it does", "action_help", "All keys, grouped"),
+    ("Theme: switch between dark and light", "action_toggle_dark", "Use the other theme"),
+    (
+        "Export: this entry or path as an HTML handout",
+        "action_export_html",
+        "A self-contained file for print",
+    ),
+    ("Export: this entry or path as Markdown", "action_export_md", "A Markdown file"),
+    ("Search: rebuild the index", "action_rebuild_index", "Rebuild the search index"),
+    ("Quit", "action_quit", "Leave kbtui"),
+)
 
-    def _present(self, slug: str) -> None:
-        kb_app(self.screen).present(slug)
+
+class KBCommands(Provider):
+    """Every command, listed in one fixed order (one provider: the palette shows what
+    it discovers in the order providers answer, so several would shuffle)."""
+
+    def _commands(self) -> list[Command]:
+        app = kb_app(self.screen)
+        commands: list[Command] = []
+        for slug in app.user.bookmarks[:10]:
+            title = app.library.title_of(slug) or slug
+            commands.append(
+                (
+                    Content("Open bookmark: ") + shown(title),
+                    partial(self.screen.post_message, OpenEntry(slug, read=True)),
+                    help_line(slug),
+                )
+            )
+        for path in app.library.paths():
+            commands.append(
+                (
+                    Content("Present: ") + shown(path.title),
+                    partial(app.present, path.slug),
+                    help_line(path.slug),
+                )
+            )
+        for name, method, help_text in APP_COMMANDS:
+            commands.append((Content(name), getattr(app, method), help_text))
+        return commands
 
     async def discover(self) -> Hits:
-        for slug, title in self._paths():
-            yield DiscoveryHit(
-                Content("Present: ") + shown(title),
-                partial(self._present, slug),
-                help=help_line(slug),
-            )
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for slug, title in self._paths():
-            name = f"Present: {title}"
-            score = matcher.match(name)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name.plain)
             if score > 0:
                 yield Hit(
                     score,
-                    highlighted(matcher, name),
-                    partial(self._present, slug),
-                    text=display_name(name),
-                    help=help_line(slug),
-                )
-
-
-class AppCommands(Provider):
-    """kbtui's own commands in the palette."""
-
-    COMMANDS = (
-        ("Theme: switch between dark and light", "action_toggle_dark", "Use the other theme"),
-        ("Bookmarks: show the list", "action_show_bookmarks", "Open your bookmarks"),
-        ("Help: show every key", "action_help", "All key bindings"),
-        ("Search: rebuild the index", "action_rebuild_index", "Rebuild the search index"),
-        (
-            "Export: this entry or path as an HTML handout",
-            "action_export_html",
-            "A self-contained file for print",
-        ),
-        ("Export: this entry or path as Markdown", "action_export_md", "A Markdown file"),
-    )
-
-    def _command(self, method: str) -> None:
-        getattr(self.app, method)()
-
-    async def discover(self) -> Hits:
-        for name, method, help_text in self.COMMANDS:
-            yield DiscoveryHit(name, partial(self._command, method), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, method, help_text in self.COMMANDS:
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(name), partial(self._command, method), help=help_text
+                    highlighted(matcher, name.plain),
+                    callback,
+                    text=name.plain,
+                    help=help_text,
                 )

@@ -21,10 +21,23 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenEntry(Message):
-    """Open an entry in the reader (a new visit, unless ``history`` is False)."""
+    """Open an entry in the reader (a new visit, unless ``history`` is False).
+
+    ``read`` moves focus into the reader (the user chose to read it, e.g. Enter in
+    the search box); ``query`` is the search it was found with: its words are marked."""
 
     slug: str
     history: bool = True
+    read: bool = False
+    query: str | None = None
+
+
+@dataclass
+class MissingLink(Message):
+    """A link to nothing in the KB was chosen (``outside``: it leads out of the KB)."""
+
+    target: str
+    outside: bool
 
 
 @dataclass
@@ -59,7 +72,7 @@ class GraphReady(Message):
 @dataclass
 class EntryLoaded(Message):
     entry: Entry
-    history: bool
+    request: OpenEntry
 
 
 @dataclass

@@ -1,6 +1,12 @@
-"""The help screen, generated from the live bindings (never a hand-kept table)."""
+"""The help screen, generated from the live bindings (never a hand-kept table).
+
+Only kbtui's own bindings are listed (every one has an id), in our words, grouped by
+what they are for; the README's key table is made from the same rows.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -11,29 +17,65 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+# Binding id prefixes, by the group help shows them in.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Reading", ("reader.",)),
+    ("Links and history", ("link.", "nav.", "bookmark.")),
+    ("Search", ("search.", "list.")),
+    ("Training", ("present.", "room.")),
+    ("App", ("app.", "layout.", "curate.")),
+)
 
-def binding_rows(app_node: DOMNode, node: DOMNode) -> list[tuple[str, str, bool]]:
-    """(keys, description, enabled now) for every described binding of ``node``."""
-    rows: dict[str, tuple[list[str], bool]] = {}
-    for _key, binding in node._bindings:
-        if not binding.description:
-            continue
-        keys, enabled = rows.get(binding.description, ([], True))
-        display = app_node.app.get_key_display(binding)
-        if display not in keys:
-            keys.append(display)
-        try:
-            allowed = node.check_action(binding.action, ())
-        except Exception:
-            allowed = True
-        rows[binding.description] = (keys, enabled and allowed is True)
+Row = tuple[str, str, bool]  # keys, description, enabled now
+
+
+def _group_of(binding_id: str) -> str | None:
+    for title, prefixes in GROUPS:
+        if binding_id.startswith(prefixes):
+            return title
+    return None
+
+
+def binding_groups(app_node: DOMNode, nodes: Iterable[DOMNode]) -> list[tuple[str, list[Row]]]:
+    """Every described kbtui binding of ``nodes``, grouped, keys joined per action."""
+    found: dict[str, dict[str, tuple[list[str], bool]]] = {title: {} for title, _ in GROUPS}
+    for node in nodes:
+        for _key, binding in node._bindings:
+            group = _group_of(binding.id or "")
+            if group is None or not binding.description:
+                continue
+            keys, enabled = found[group].get(binding.description, ([], True))
+            display = _key_display(app_node, binding)
+            if display not in keys:
+                keys.append(display)
+            try:
+                allowed = node.check_action(binding.action, ())
+            except Exception:  # a check that needs a mounted node: count it as allowed
+                allowed = True
+            found[group][binding.description] = (keys, enabled and allowed is True)
     return [
-        (" / ".join(keys), description, enabled) for description, (keys, enabled) in rows.items()
+        (title, [(" / ".join(keys), text, on) for text, (keys, on) in rows.items()])
+        for title, rows in found.items()
+        if rows
     ]
 
 
+def _key_display(app_node: DOMNode, binding: Binding) -> str:
+    shown = app_node.app.get_key_display(binding)
+    return {"⇧+space": "Shift+Space", "space": "Space"}.get(shown, shown)
+
+
+def key_table(groups: list[tuple[str, list[Row]]]) -> str:
+    """The same rows as a Markdown table (the README's key table)."""
+    lines = ["| Keys | What they do |", "| --- | --- |"]
+    for title, rows in groups:
+        lines.append(f"| **{title}** | |")
+        lines += [f"| {keys.replace('|', '¦')} | {text} |" for keys, text, _on in rows]
+    return "\n".join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every key, grouped by where it works; greyed when not possible right now."""
+    """Every key, grouped by what it is for; greyed when not possible right now."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close help", id="help.close"),
@@ -41,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close help", show=False, id="help.close-q"),
     ]
 
-    def __init__(self, groups: list[tuple[str, DOMNode]]) -> None:
+    def __init__(self, groups: list[tuple[str, list[Row]]]) -> None:
         super().__init__()
         self.groups = groups
 
@@ -49,20 +91,22 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for title, node in self.groups:
-            rows = binding_rows(self, node)
-            if not rows:
-                continue
+        for title, rows in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
             for keys, description, enabled in rows:
                 table.add_row(Text(keys), Text(description, style="" if enabled else "dim"))
             table.add_row("", "")
         extra = Text.assemble(
+            ("Focus: ", "bold"),
+            "one pane has focus at a time - the search box, the list or the reader (or a "
+            "link in it) - and it is outlined; the footer shows its keys. Tab moves on.\n",
             ("Mouse: ", "bold"),
             "click an entry in the list, a link in the reader, or Back / Forward above it.\n",
             ("Search: ", "bold"),
             'words must all match; the last word is a prefix; "quotes" for a phrase; '
-            "type:case-study or type:source to filter; word~ for a fuzzy match.",
+            "type:case-study or type:source to filter; word~ for a fuzzy match.\n",
+            ("In the list: ", "bold"),
+            "★ marks a bookmark; · after a title means the entry's summary is missing.",
         )
         self.table = table
         with VerticalScroll(id="help-body"):

@@ -7,6 +7,7 @@ entry, and the history of visits moves through the user's state.
 
 from __future__ import annotations
 
+import re
 import threading
 
 from textual import on, work
@@ -29,13 +30,14 @@ from kbtui.ui.messages import (
     IndexFailed,
     IndexProgress,
     IndexReady,
+    MissingLink,
     OpenEntry,
     UserStateChanged,
 )
 from kbtui.ui.widgets.entry_list import EntryList
-from kbtui.ui.widgets.links import EntryLink
+from kbtui.ui.widgets.links import EntryLink, missing_notice
 from kbtui.ui.widgets.nav import NavBar
-from kbtui.ui.widgets.reader import Reader
+from kbtui.ui.widgets.reader import Place, Reader
 from kbtui.ui.widgets.search_pane import SearchPane, entries_noun
 
 NARROW_WIDTH = 90
@@ -46,27 +48,76 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "#entries"  # the list, not the first focusable widget (the search box)
 
+    # Every binding has an id (help and the README's key table are made from them) and
+    # a description in our words. Reader keys work from anywhere but the search box:
+    # they are priority bindings, switched off while typing (see check_action).
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus", priority=True),
-        Binding("escape", "escape", "Back to list", show=False, id="search.leave"),
+        Binding("escape", "escape", "Back to the list", show=False, id="search.leave"),
         Binding("backspace", "back", "Back", id="nav.back"),
         Binding("alt+left", "back", "Back", show=False, id="nav.back-alt"),
-        Binding("alt+right", "forward", "Forward", id="nav.forward"),
+        Binding("alt+right", "forward", "Forward", show=False, id="nav.forward"),
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark.toggle"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="bookmark.list"),
-        Binding("l", "toggle_list", "Show/hide list", show=False, id="layout.list"),
-        Binding("p", "present", "Present path", show=False, id="present.open"),
+        Binding("l", "toggle_list", "Show or hide the list", show=False, id="layout.list"),
+        Binding("p", "present", "Present a reading path", show=False, id="present.open"),
         Binding(
-            "pagedown", "scroll_reader(1)", "Scroll reader down", show=False, id="reader.page-down"
+            "space,pagedown",
+            "page(1)",
+            "Page down",
+            show=False,
+            priority=True,
+            id="reader.page-down",
         ),
-        Binding("pageup", "scroll_reader(-1)", "Scroll reader up", show=False, id="reader.page-up"),
+        Binding(
+            "shift+space,pageup",
+            "page(-1)",
+            "Page up",
+            show=False,
+            priority=True,
+            id="reader.page-up",
+        ),
+        Binding(
+            "home,g", "edge(0)", "Top of the entry", show=False, priority=True, id="reader.top"
+        ),
+        Binding("end,G", "edge(1)", "End of the entry", show=False, priority=True, id="reader.end"),
+        Binding(
+            "right_square_bracket",
+            "section(1)",
+            "Next section",
+            show=False,
+            priority=True,
+            id="reader.next-section",
+        ),
+        Binding(
+            "left_square_bracket",
+            "section(-1)",
+            "Previous section",
+            show=False,
+            priority=True,
+            id="reader.previous-section",
+        ),
+        Binding(
+            "n", "match(1)", "Next searched word", show=False, priority=True, id="reader.next-match"
+        ),
+        Binding(
+            "N",
+            "match(-1)",
+            "Previous searched word",
+            show=False,
+            priority=True,
+            id="reader.previous-match",
+        ),
     ]
+
+    READER_ACTIONS = frozenset({"page", "edge", "section", "match"})
 
     def __init__(self, open_slug: str | None = None) -> None:
         super().__init__()
         self.open_slug = open_slug
         self.started = False
         self._painted = threading.Event()  # set once the first list is on screen
+        self._places: dict[str, Place] = {}  # where the reader was in each entry
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -163,38 +214,65 @@ class MainScreen(Screen[None]):
 
     @on(OpenEntry)
     def open_entry(self, message: OpenEntry) -> None:
-        self._entry_worker(message.slug, message.history)
+        self._entry_worker(message)
 
     @on(EntryList.Chosen)
     def entry_chosen(self, message: EntryList.Chosen) -> None:
-        self.post_message(OpenEntry(message.slug))
+        self.post_message(OpenEntry(message.slug, read=message.read, query=message.query))
 
     @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
-    def _entry_worker(self, slug: str, history: bool) -> None:
+    def _entry_worker(self, request: OpenEntry) -> None:
         try:
-            entry = self.kbapp.library.read(slug)
+            entry = self.kbapp.library.read(request.slug)
         except EntryUnavailable as missing:
             self.post_message(EntryMissing(missing.slug, missing.reason))
             return
-        self.post_message(EntryLoaded(entry, history))
+        self.post_message(EntryLoaded(entry, request))
 
     @on(EntryLoaded)
     async def entry_loaded(self, message: EntryLoaded) -> None:
-        entry = message.entry
-        if message.history or self.kbapp.user.current is None:
-            self.kbapp.user.visit(entry.slug)
+        entry, request = message.entry, message.request
+        user = self.kbapp.user
+        reader = self.reader
+        if reader.entry is not None:  # remember the place being left, for Back
+            self._places[reader.entry.slug] = reader.place()
+        if request.history or user.current is None:
+            user.visit(entry.slug)
+        # Back and Forward go back to where the reader was; a new visit starts at the top.
+        place = None if request.history else self._places.get(entry.slug)
         # Decide before the old links go: removing the focused link moves focus away.
-        in_reader = isinstance(self.focused, EntryLink) or self.focused is None
-        await self.reader.show_entry(entry)
+        in_reader = self.focused is reader or isinstance(self.focused, EntryLink)
+        marks = self.kbapp.library.term_matcher(request.query) if request.query else None
+        await reader.show_entry(entry, place=place, marks=marks)
         self.pane.highlight(entry.slug)
-        links = self.reader.links()
+        self.query_one(NavBar).where(self._where(request.query, reader.marked))
         if self.has_class("-narrow"):
-            # One pane at a time: the list hides, so focus moves into the reader.
-            self.add_class("-reading")
-            self.set_focus(links[0] if links else None, scroll_visible=False)
-        elif in_reader and links:
-            self.set_focus(links[0], scroll_visible=False)
+            self.add_class("-reading")  # one pane at a time: the reader comes forward
+        restored = place is not None and place.link is not None  # a link has focus again
+        if not restored and (
+            request.read or self.has_class("-narrow") or in_reader or self.focused is None
+        ):
+            self.focus_reader()
         self._update_nav()
+
+    @staticmethod
+    def _where(query: str | None, marked: int) -> str:
+        if not query or not marked:
+            return ""
+        noun = "section" if marked == 1 else "sections"
+        return f"{marked} {noun} with “{query.strip()}” · n / N"
+
+    @on(MissingLink)
+    def missing_link(self, message: MissingLink) -> None:
+        """Offer what there is instead: a search for the missing entry's words."""
+        if message.outside:
+            missing_notice(self, message.target, outside=True)
+            return
+        words = " ".join(re.findall(r"[^\W_]+", message.target.rsplit("/", 1)[-1]))
+        missing_notice(self, message.target, outside=False, offer=f" Searching for “{words}”.")
+        if words:
+            self.remove_class("-reading")
+            self.pane.search_for(words)
 
     @on(EntryMissing)
     def entry_missing(self, message: EntryMissing) -> None:
@@ -221,6 +299,12 @@ class MainScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self.focused is self.pane.search_box
+        if action in self.READER_ACTIONS:
+            # Not while typing (the key is text), nor when the reader is out of sight
+            # (a narrow terminal showing the list: the list takes its own keys then).
+            reading = not self.has_class("-narrow") or self.has_class("-reading")
+            return not typing and reading and self.reader.entry is not None
         if action == "back":
             return True if self.kbapp.user.can_back else None
         if action == "forward":
@@ -228,14 +312,12 @@ class MainScreen(Screen[None]):
         if action == "toggle_bookmark":
             return True if self.reader.entry is not None else None
         if action == "focus_search":  # "/" is text while typing a query
-            return self.focused is not self.pane.search_box
-        if action == "present":
-            return True if self.kbapp.library.paths() else None
+            return not typing
         return True
 
     def action_focus_search(self) -> None:
         self.remove_class("-reading")
-        self.pane.focus_search()
+        self.pane.focus_search(select=True)
 
     def action_escape(self) -> None:
         if not self.pane.leave():
@@ -243,9 +325,43 @@ class MainScreen(Screen[None]):
             self.pane.focus_list()
 
     def action_toggle_list(self) -> None:
-        self.toggle_class("-reading") if self.has_class("-narrow") else self.toggle_class(
-            "-no-list"
-        )
+        """Show or hide the list; focus goes to the pane that is shown."""
+        if self.has_class("-narrow"):
+            self.toggle_class("-reading")
+            list_shown = not self.has_class("-reading")
+        else:
+            self.toggle_class("-no-list")
+            list_shown = not self.has_class("-no-list")
+        if list_shown:
+            self.pane.focus_list()
+        else:
+            self.focus_reader()
+
+    def focus_reader(self) -> None:
+        self.set_focus(self.reader, scroll_visible=False)
+
+    def action_page(self, direction: int) -> None:
+        if direction > 0:
+            self.reader.scroll_page_down()
+        else:
+            self.reader.scroll_page_up()
+
+    def action_edge(self, end: int) -> None:
+        if end:
+            self.reader.scroll_end(animate=False)
+        else:
+            self.reader.scroll_home(animate=False)
+
+    def action_section(self, direction: int) -> None:
+        self.reader.jump_section(direction)
+
+    def action_match(self, direction: int) -> None:
+        if not self.reader.jump_match(direction):
+            self.notify(
+                "No searched words are marked here: search, then open a hit.",
+                timeout=3,
+                markup=False,
+            )
 
     def action_back(self) -> None:
         slug = self.kbapp.user.back()
@@ -273,12 +389,6 @@ class MainScreen(Screen[None]):
                 self.post_message(OpenEntry(slug))
 
         self.app.push_screen(BookmarksScreen(), opened)
-
-    def action_scroll_reader(self, direction: int) -> None:
-        if direction > 0:
-            self.reader.scroll_page_down()
-        else:
-            self.reader.scroll_page_up()
 
     def action_present(self) -> None:
         entry = self.reader.entry

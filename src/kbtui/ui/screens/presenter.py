@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Digits, Markdown, Static
 
 from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
 from kbtui.library import EntryUnavailable, Library
 from kbtui.ui.base import kb_app
-from kbtui.ui.messages import OpenEntry
+from kbtui.ui.messages import MissingLink, OpenEntry
 from kbtui.ui.widgets.entry_view import cite_links
-from kbtui.ui.widgets.links import EntryLink, LinkArea
+from kbtui.ui.widgets.links import EntryLink, LinkArea, missing_notice
 
 # Links offered in the presenter, in this order: where the room is likely to go next.
 FOLLOWABLE = (LinkKind.EXAMPLE, LinkKind.RELATED, LinkKind.INLINE, LinkKind.CITATION)
-MAX_LINKS = 8
+LINK_LABELS = {
+    LinkKind.EXAMPLE: "Worked examples",
+    LinkKind.RELATED: "Related",
+    LinkKind.INLINE: "Mentioned",
+    LinkKind.CITATION: "Sources cited",
+}
+MAX_LINKS = 6  # per group
 
 
 @dataclass
@@ -36,19 +44,49 @@ class _Detour(Message):
     entry: Entry
 
 
+now = time.monotonic  # the presenter's clock (a snapshot test stops it)
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def planned(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, mins = divmod(minutes, 60)
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
 class PresenterScreen(Screen[None]):
-    """Space / → next, ← previous, Enter shows the body, Tab + Enter follow a link."""
+    """Space / → next, ← previous, Enter shows the body, Tab + Enter follow a link.
+
+    One scrolling page (PgDn, ↓ and the wheel bring the body into view at 80x24), with
+    the step's and the session's elapsed and planned time and the next step."""
 
     BINDINGS = [
         Binding("space", "next", "Next step", id="present.next"),
         Binding("right", "next", "Next step", show=False, id="present.next-alt"),
         Binding("left", "previous", "Previous step", id="present.previous"),
-        Binding("enter", "toggle_body", "Show/hide the body", id="present.body"),
+        Binding("enter", "toggle_body", "Show or hide the body", id="present.body"),
         Binding("backspace", "back_to_path", "Back to the path", id="present.back"),
         Binding("home", "first", "First step", show=False, id="present.first"),
         Binding("end", "last", "Last step", show=False, id="present.last"),
+        Binding("pagedown", "scroll_page(1)", "Scroll down", show=False, id="present.page-down"),
+        Binding("pageup", "scroll_page(-1)", "Scroll up", show=False, id="present.page-up"),
+        Binding("down", "scroll_line(1)", "Scroll down a line", show=False, id="present.down"),
+        Binding("up", "scroll_line(-1)", "Scroll up a line", show=False, id="present.up"),
         Binding("escape", "leave", "Leave the presenter", id="present.leave"),
     ]
+
+    @dataclass
+    class StepShown(Message):
+        """The presenter shows step ``step`` (0-based) of ``path`` (the room follows)."""
+
+        path: str
+        step: int
 
     def __init__(self, path_slug: str) -> None:
         super().__init__()
@@ -59,28 +97,56 @@ class PresenterScreen(Screen[None]):
         self.index = 0
         self.detour: Entry | None = None
         self.show_body = False
+        self.started = now()
+        self.step_started = self.started
+        self.extra: Text | None = None  # a line the app adds (e.g. devices following)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="present"):
+        with VerticalScroll(id="present", can_focus=False):
             with Horizontal(id="present-head"):
                 yield Digits("", id="present-number")
                 with Vertical(id="present-head-text"):
                     yield Static("", id="present-where")
                     yield Static("", id="present-title")
+                    yield Static("", id="present-clock")
             yield Static("", id="present-summary")
             yield Static("", id="present-note")
-            yield LinkArea(id="present-body")
+            yield LinkArea(id="present-body", can_focus=False)
             yield LinkArea(id="present-links", can_focus=False)
-            yield Static(
-                Text(
-                    "Space next · ← back · Enter body · Tab links · ⌫ path · Esc leave", style="dim"
-                ),
-                id="present-keys",
-            )
+            yield Static("", id="present-next")
+        yield Static(
+            Text(
+                "Space next · ← back · Enter body · PgDn scroll · Tab links · ⌫ path · Esc leave",
+                style="dim",
+            ),
+            id="present-keys",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#present-where", Static).update(Text("Loading the reading path…"))
+        self.set_interval(1.0, self._tick)
         self._load()
+
+    def _tick(self) -> None:
+        """The clock line: this step's and the session's time, elapsed and planned."""
+        if self.path is None or not self.steps:
+            return
+        moment = now()
+        step = self.path.steps[self.index]
+        total = sum(s.minutes or 0 for s in self.path.steps)
+        line = Text()
+        line.append(f"step {clock(moment - self.step_started)}", style="bold")
+        if step.minutes:
+            line.append(f" of {planned(step.minutes)}")
+            if moment - self.step_started > step.minutes * 60:
+                line.append("  over time", style="bold reverse")
+        line.append(f"   ·   session {clock(moment - self.started)}", style="bold")
+        if total:
+            line.append(f" of {planned(total)}")
+        if self.extra is not None:
+            line.append("   ·   ")
+            line.append_text(self.extra)
+        self.query_one("#present-clock", Static).update(line)
 
     @property
     def library(self) -> Library:
@@ -125,7 +191,9 @@ class PresenterScreen(Screen[None]):
             slug, _ = self.library.resolve(step.target)
             self.steps.append(message.entries.get(slug) if slug else None)
             self.notes.append(step.note)
+        self.step_started = now()
         await self._show()
+        self.post_message(self.StepShown(self.path.slug, self.index))
 
     # -- showing ----------------------------------------------------------------------
 
@@ -159,8 +227,23 @@ class PresenterScreen(Screen[None]):
         note_widget = self.query_one("#present-note", Static)
         note_widget.update(Text.assemble(("Trainer's note  ", "bold"), note) if note else "")
         note_widget.display = bool(note)
+        self.query_one("#present-next", Static).update(self._next_line())
         await self._fill_body(entry)
         await self._fill_links(entry)
+        self._tick()
+
+    def _next_line(self) -> Text:
+        if self.path is None:
+            return Text()
+        if self.index + 1 >= len(self.steps):
+            return Text("Last step.", style="dim")
+        step = self.path.steps[self.index + 1]
+        entry = self.steps[self.index + 1]
+        line = Text("Next  ", style="bold")
+        line.append(f"{step.number}. {entry.title if entry else step.target}")
+        if step.minutes:
+            line.append(f"  ·  {planned(step.minutes)}", style="dim")
+        return line
 
     async def _fill_body(self, entry: Entry | None) -> None:
         body = self.query_one("#present-body", LinkArea)
@@ -187,23 +270,29 @@ class PresenterScreen(Screen[None]):
         body.scroll_home(animate=False)
 
     async def _fill_links(self, entry: Entry | None) -> None:
+        """The entry's links, in groups labelled by their kind, where the room goes next."""
         row = self.query_one("#present-links", LinkArea)
         await row.remove_children()
         if entry is None:
             return
         seen: set[str] = set()
-        links = []
-        ordered = sorted(
-            (r for r in self.library.links_of(entry.slug) if r.link.kind in FOLLOWABLE),
-            key=lambda r: FOLLOWABLE.index(r.link.kind),
-        )
-        for resolved in ordered:
-            slug = resolved.resolved
-            if slug and slug not in seen and slug != entry.slug:
+        widgets: list[Widget] = []
+        for kind in FOLLOWABLE:
+            links = []
+            for resolved in self.library.links_of(entry.slug):
+                slug = resolved.resolved
+                if resolved.link.kind is not kind or not slug or slug in seen:
+                    continue
+                if slug == entry.slug:
+                    continue
                 seen.add(slug)
                 title = self.library.title_of(slug) or slug
                 links.append(EntryLink(resolved.link.target, slug, title, show_slug=False))
-        await row.mount_all(links[:MAX_LINKS])
+            if links:
+                label = Static(Text(LINK_LABELS[kind], style="bold"), classes="present-label")
+                widgets.append(label)
+                widgets.extend(links[:MAX_LINKS])
+        await row.mount_all(widgets)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -213,8 +302,12 @@ class PresenterScreen(Screen[None]):
         self.index = max(0, min(len(self.steps) - 1, index))
         self.detour = None
         self.show_body = False
+        self.step_started = now()
         self.set_focus(None)
         await self._show()
+        self.query_one("#present", VerticalScroll).scroll_home(animate=False)
+        if self.path is not None:
+            self.post_message(self.StepShown(self.path.slug, self.index))
 
     async def action_next(self) -> None:
         if self.index + 1 < len(self.steps) or self.detour is not None:
@@ -234,6 +327,19 @@ class PresenterScreen(Screen[None]):
     async def action_toggle_body(self) -> None:
         self.show_body = not self.show_body
         await self._fill_body(self.detour or (self.steps[self.index] if self.steps else None))
+        if self.show_body:  # bring the body into view (at 80x24 it starts below the fold)
+            body = self.query_one("#present-body", LinkArea)
+            self.call_after_refresh(
+                self.query_one("#present", VerticalScroll).scroll_to_widget, body, top=True
+            )
+
+    def action_scroll_page(self, direction: int) -> None:
+        page = self.query_one("#present", VerticalScroll)
+        page.scroll_page_down() if direction > 0 else page.scroll_page_up()
+
+    def action_scroll_line(self, direction: int) -> None:
+        page = self.query_one("#present", VerticalScroll)
+        page.scroll_down() if direction > 0 else page.scroll_up()
 
     async def action_back_to_path(self) -> None:
         if self.detour is not None:
@@ -241,6 +347,10 @@ class PresenterScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.dismiss(None)
+
+    @on(MissingLink)
+    def missing_link(self, message: MissingLink) -> None:
+        missing_notice(self, message.target, message.outside)
 
     @on(OpenEntry)
     def follow(self, message: OpenEntry) -> None:

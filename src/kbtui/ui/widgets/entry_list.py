@@ -48,17 +48,19 @@ class EntryList(QuickOptionList):
     """Arrows or j/k move, Enter opens, a click opens."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g", "first", "First", show=False, id="list.first"),
-        Binding("G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "select", "Open", id="list.open"),
+        Binding("j", "cursor_down", "Next in the list", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Previous in the list", show=False, id="list.up"),
+        Binding("question_mark", "app.help", "Help", id="list.help"),
     ]
 
     @dataclass
     class Chosen(Message):
-        """An entry was chosen (Enter or a click)."""
+        """An entry was chosen (Enter or a click); ``query`` when it was a search hit."""
 
         slug: str
+        query: str | None = None
+        read: bool = False  # chosen from the search box: go on to read it
 
     def _replace(self, options: list[Option | None], keep_highlight: bool = True) -> None:
         """Swap the options; the grouped list keeps its place, new hits start at the top."""
@@ -159,6 +161,7 @@ class HitList(EntryList):
         super().__init__(**kwargs)
         self._generation = 0
         self._suggestion: str | None = None
+        self.hits_query: str | None = None  # the query whose hits are shown
 
     @property
     def suggestion(self) -> str | None:
@@ -168,10 +171,11 @@ class HitList(EntryList):
     def choose(self, option: Option) -> None:
         if option.id == SUGGESTION and self._suggestion:
             self.post_message(self.SuggestionChosen(self._suggestion))
-        else:
-            super().choose(option)
+        elif option.id and not option.disabled:
+            self.post_message(self.Chosen(option.id, self.hits_query))
 
     def show_hits(self, result: SearchResult) -> None:
+        self.hits_query = result.query
         options: list[Option | None] = []
         for hit in result.hits:
             if options:

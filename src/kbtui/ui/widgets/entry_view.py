@@ -87,18 +87,26 @@ def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
                 note = (note + "; " if note else "") + "summary missing"
             widgets.append(_heading(heading, note))
             widgets.append(Markdown(cite_links(text), open_links=False, classes="section-body"))
-    citations: dict[str, None] = {}
-    for link in entry.links:
-        if link.kind is LinkKind.CITATION:
-            citations[link.target] = None
-    if citations:
-        widgets.append(_heading("Cited in this entry"))
-        for target in citations:
-            slug, outside = context.resolve(target)
-            widgets.append(
-                EntryLink(target, slug, context.title_of(slug) if slug else None, outside=outside)
-            )
+            widgets.extend(_cited_in(entry, section.name, context))
     widgets.extend(_backlinks(entry, context))
+    return widgets
+
+
+def _cited_in(entry: Entry, section: str, context: LinkLookup) -> list[Widget]:
+    """The sources a section cites, as links right after it: Tab reaches them in
+    reading order (the citations inside the Markdown answer only the mouse)."""
+    targets = dict.fromkeys(
+        link.target
+        for link in entry.links
+        if link.kind is LinkKind.CITATION and link.section == section
+    )
+    if not targets:
+        return []
+    widgets: list[Widget] = [Static(Text("Cited in this section", style="dim"), classes="cited")]
+    for target in targets:
+        slug, outside = context.resolve(target)
+        title = context.title_of(slug) if slug else None
+        widgets.append(EntryLink(target, slug, title, outside=outside, show_slug=False))
     return widgets
 
 

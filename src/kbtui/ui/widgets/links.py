@@ -9,11 +9,12 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from kbtui.kb.boundary import display, display_name
 from kbtui.ui.base import kb_app
-from kbtui.ui.messages import OpenEntry
+from kbtui.ui.messages import MissingLink, OpenEntry
 
 CITE = "cite:"  # the href prefix of a [source: x] citation in rendered Markdown
 
@@ -21,7 +22,10 @@ CITE = "cite:"  # the href prefix of a [source: x] citation in rendered Markdown
 class EntryLink(Static, can_focus=True):
     """One link: Enter or a click follows it; a missing target says so."""
 
-    BINDINGS = [Binding("enter", "follow", "Follow link", id="link.follow")]
+    BINDINGS = [
+        Binding("enter", "follow", "Follow the link", id="link.follow"),
+        Binding("question_mark", "app.help", "Help", id="link.help"),
+    ]
 
     @dataclass
     class Followed(Message):
@@ -95,16 +99,22 @@ class LinkArea(VerticalScroll):
             self.post_message(OpenEntry(slug))
 
     def _missing(self, target: str, outside: bool) -> None:
-        if outside:
-            self.notify(
-                f"{target!r} is outside the KB; kbtui works offline and opens only KB entries.",
-                severity="warning",
-                markup=False,
-            )
-        else:
-            self.notify(
-                f"{target!r} is not an entry in this KB.",
-                title="Missing link",
-                severity="warning",
-                markup=False,
-            )
+        self.post_message(MissingLink(target, outside))  # the screen decides what to offer
+
+
+def missing_notice(node: Widget, target: str, outside: bool, offer: str = "") -> None:
+    """Say that a link leads nowhere in the KB (what every screen says, in one place)."""
+    if outside:
+        node.notify(
+            f"{display_name(target)!r} is outside the KB; kbtui works offline and opens "
+            "only KB entries.",
+            severity="warning",
+            markup=False,
+        )
+    else:
+        node.notify(
+            f"{display_name(target)!r} is not an entry in this KB.{offer}",
+            title="Missing link",
+            severity="warning",
+            markup=False,
+        )

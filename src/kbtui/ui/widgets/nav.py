@@ -34,3 +34,7 @@ class NavBar(Horizontal):
         bookmark = self.query_one("#nav-bookmark", Button)
         bookmark.disabled = bookmarked is None
         bookmark.label = "★ Bookmarked" if bookmarked else "☆ Bookmark"
+
+    def where(self, text: str) -> None:
+        """A short note beside the buttons (e.g. how many sections hold the search)."""
+        self.query_one("#nav-where", Static).update(text)

@@ -159,8 +159,18 @@ class SearchPane(Vertical):
         self.query_one("#index-progress", ProgressBar).display = False
         self._status("Search is unavailable; browsing still works.")
 
-    def focus_search(self) -> None:
-        self.screen.set_focus(self.search_box)
+    def focus_search(self, select: bool = False) -> None:
+        """Into the search box; with ``select`` the old query is selected, so typing
+        replaces it (as in a browser's address bar)."""
+        box = self.search_box
+        self.screen.set_focus(box)
+        if select and box.value:
+            box.select_all()
+
+    def search_for(self, text: str) -> None:
+        """Put ``text`` in the box and search for it, focus on the results."""
+        self.search_box.value = text
+        self.focus_search()
 
     def focus_list(self) -> None:
         self.screen.set_focus(self.entry_list)
@@ -241,6 +251,11 @@ class SearchPane(Vertical):
             markup=False,
         )
 
+    @on(SearchBox.Leave)
+    def _box_left(self, message: SearchBox.Leave) -> None:
+        message.stop()
+        self.focus_list()
+
     @on(HitList.SuggestionChosen)
     def _suggestion_chosen(self, message: HitList.SuggestionChosen) -> None:
         message.stop()
@@ -262,4 +277,5 @@ class SearchPane(Vertical):
         elif option.id:
             # Posted by the pane itself, so it travels on to the screen (a message a
             # parent makes its child post stops at that parent).
-            self.post_message(EntryList.Chosen(option.id))
+            query = self.hits.hits_query if entries is self.hits else None
+            self.post_message(EntryList.Chosen(option.id, query, read=True))
