@@ -94,6 +94,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not result.hits:
             hint = f" Did you mean: {result.suggestion}?" if result.suggestion else ""
             say(f"No entries match {text!r}.{hint}")
+            if result.note:
+                say(result.note)
     return 0 if result.hits else 1
 
 

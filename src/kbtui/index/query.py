@@ -44,6 +44,7 @@ class ParsedQuery:
     stems: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     narrowed: bool = False  # some common terms were left out (see run)
+    types: tuple[str, ...] = ()  # the types asked for with type:
 
 
 _analyzer = text_analyzer()
@@ -171,6 +172,7 @@ def _parse(
     must_not: list[query.Query] = []
     words: list[str] = []
     marks: tuple[set[str], list[str]] = (set(), [])
+    types: list[str] = []
     filters = 0
     tokens = list(_TOKEN.finditer(cleaned))[: MAX_WORDS * 2]
     ends_with_space = cleaned[-1:].isspace()
@@ -183,7 +185,9 @@ def _parse(
                 continue
             name = field.lower()
             if name == "type":
-                built: query.Query | None = query.Term("type", _TYPE_ALIASES.get(value, value))
+                wanted_type = _TYPE_ALIASES.get(value, value)
+                built: query.Query | None = query.Term("type", wanted_type)
+                types.append(wanted_type)
             elif name == "slug":
                 built = query.Prefix("slug", value)
             else:
@@ -194,6 +198,8 @@ def _parse(
                 (must_not if negate else must).append(built)
             continue
         raw = phrase if phrase is not None else (bare or "")
+        if field is None and raw.endswith(":") and raw[:-1].lower() in _FILTER_FIELDS:
+            continue  # "type:" with its value still to come: a filter, not the word "type"
         if field:  # an unknown "field:" is just more words
             raw = f"{field} {raw}"
         if phrase is not None:
@@ -230,7 +236,7 @@ def _parse(
         if must_not or filters:
             base: query.Query = query.Every()
         else:
-            return ParsedQuery(None, ())
+            return ParsedQuery(None, (), types=tuple(types))
     else:
         base = query.And(must) if len(must) > 1 else must[0]
     if must_not:
@@ -241,6 +247,7 @@ def _parse(
         stems=frozenset(marks[0]),
         prefixes=tuple(marks[1]),
         narrowed=bool(narrow and narrow[0]),
+        types=tuple(types),
     )
 
 
@@ -332,6 +339,13 @@ def run(
         if parsed.query is None:
             return SearchResult(text, ())
         results = searcher.search(parsed.query, limit=limit)
+    known = _types_of(searcher)
+    unknown = [t for t in parsed.types if t not in known]
+    note = (
+        f"There is no type “{unknown[0]}” in this KB; its types are: {', '.join(sorted(known))}."
+        if unknown
+        else None
+    )
     hits = []
     for hit in results:
         fields = hit.fields()
@@ -345,4 +359,14 @@ def run(
             )
         )
     suggestion = suggest(vocab(), parsed.words) if not hits and parsed.words else None
-    return SearchResult(text, tuple(hits), total=results.scored_length(), suggestion=suggestion)
+    return SearchResult(
+        text, tuple(hits), total=results.scored_length(), suggestion=suggestion, note=note
+    )
+
+
+def _types_of(searcher: Searcher) -> set[str]:
+    """The entry types this index holds (the ``type`` field's terms)."""
+    return {
+        term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        for term in searcher.reader().field_terms("type")
+    }

@@ -56,3 +56,4 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     total: int = 0
     suggestion: str | None = None
+    note: str | None = None  # what was wrong with the query (e.g. an unknown type:)

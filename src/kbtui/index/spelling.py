@@ -78,5 +78,7 @@ class Vocabulary:
             return None
         # Not "it" for "hit": a word under three letters is a stop word or too short
         # to search for, so the suggestion would find nothing.
-        found = [c for c in self.near(word) if c != word and len(c) >= 3]
+        # Typing slips keep the first letter; a "correction" that drops or changes it
+        # ("closed" for "unclosed") is another word, not the one meant.
+        found = [c for c in self.near(word) if c != word and len(c) >= 3 and c[0] == word[0]]
         return found[0] if found else None

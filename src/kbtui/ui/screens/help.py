@@ -41,9 +41,12 @@ def binding_groups(app_node: DOMNode, nodes: Iterable[DOMNode]) -> list[tuple[st
     found: dict[str, dict[str, tuple[list[str], bool]]] = {title: {} for title, _ in GROUPS}
     for node in nodes:
         for _key, binding in node._bindings:
-            group = _group_of(binding.id or "")
+            binding_id = binding.id or ""
+            group = _group_of(binding_id)
             if group is None or not binding.description:
                 continue
+            if binding_id.endswith(".help") and binding_id != "app.help":
+                continue  # each pane shows Help in its footer; listed once, under App
             keys, enabled = found[group].get(binding.description, ([], True))
             display = _key_display(app_node, binding)
             if display not in keys:

@@ -242,10 +242,9 @@ class MainScreen(Screen[None]):
         place = None if request.history else self._places.get(entry.slug)
         # Decide before the old links go: removing the focused link moves focus away.
         in_reader = self.focused is reader or isinstance(self.focused, EntryLink)
-        marks = self.kbapp.library.term_matcher(request.query) if request.query else None
-        await reader.show_entry(entry, place=place, marks=marks)
+        await reader.show_entry(entry, place=place, query=request.query)
         self.pane.highlight(entry.slug)
-        self.query_one(NavBar).where(self._where(request.query, reader.marked))
+        self.query_one(NavBar).where(self._where(reader.marked_query, reader.marked))
         if self.has_class("-narrow"):
             self.add_class("-reading")  # one pane at a time: the reader comes forward
         restored = place is not None and place.link is not None  # a link has focus again
@@ -356,12 +355,11 @@ class MainScreen(Screen[None]):
         self.reader.jump_section(direction)
 
     def action_match(self, direction: int) -> None:
-        if not self.reader.jump_match(direction):
-            self.notify(
-                "No searched words are marked here: search, then open a hit.",
-                timeout=3,
-                markup=False,
-            )
+        if not self.reader.marked:
+            self.notify("No searched words are marked here: search, then open a hit.", timeout=3)
+        elif not self.reader.jump_match(direction):
+            where = "below" if direction > 0 else "above"
+            self.notify(f"No more sections with the searched words {where}.", timeout=3)
 
     def action_back(self) -> None:
         slug = self.kbapp.user.back()

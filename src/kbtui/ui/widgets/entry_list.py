@@ -48,7 +48,7 @@ class EntryList(QuickOptionList):
     """Arrows or j/k move, Enter opens, a click opens."""
 
     BINDINGS = [
-        Binding("enter", "select", "Open", id="list.open"),
+        Binding("enter", "select", "Open the highlighted entry", id="list.open"),
         Binding("j", "cursor_down", "Next in the list", show=False, id="list.down"),
         Binding("k", "cursor_up", "Previous in the list", show=False, id="list.up"),
         Binding("question_mark", "app.help", "Help", id="list.help"),
@@ -197,9 +197,12 @@ class HitList(EntryList):
             options.append(Option(label, id=hit.slug))
         self._suggestion = result.suggestion if not options else None
         if not options:
-            message = Text(f"No entries match {result.query!r}.", style="italic")
+            message = Text(f"No entries match {display_name(result.query)!r}.", style="italic")
+            if result.note:
+                message.append(f"\n{result.note}")
             if result.suggestion:
-                message.append(f"\nDid you mean: {result.suggestion}?", style="bold")
+                message.append(f"\nDid you mean: {display_name(result.suggestion)}?", style="bold")
+                message.append("  Enter searches for it.", style="dim")
                 options.append(Option(message, id=SUGGESTION))
             else:
                 options.append(Option(message, id=EMPTY, disabled=True))

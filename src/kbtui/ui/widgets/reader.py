@@ -27,6 +27,7 @@ class Place:
 
     scroll_y: float
     link: int | None  # the index of the focused link, if one was
+    query: str | None = None  # the search whose words were marked
 
 
 class Reader(LinkArea, can_focus=True):
@@ -44,6 +45,7 @@ class Reader(LinkArea, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entry: Entry | None = None
         self.marked = 0  # sections marked as holding the searched words
+        self.marked_query: str | None = None  # the search they were marked for
 
     @staticmethod
     def placeholder() -> list[Widget]:
@@ -58,22 +60,26 @@ class Reader(LinkArea, can_focus=True):
         entry: Entry,
         keep_place: bool = False,
         place: Place | None = None,
-        marks: Callable[[str], bool] | None = None,
+        query: str | None = None,
     ) -> None:
         """Show ``entry``. With ``keep_place`` (the same entry drawn again, e.g. once its
         backlinks are known) the focused link keeps its focus and nothing scrolls; with
         ``place`` (Back / Forward) the reader goes back to where it was. ``marks`` tells
-        which section texts hold the searched words: those are marked for n / N."""
+        ``query`` is the search the entry was found with: its words are marked for n / N."""
         from kbtui.ui.widgets.entry_view import entry_widgets  # with the KB model
 
         if keep_place:
             place = self.place()
+        if place is not None and query is None:
+            query = place.query
         self.entry = entry
+        self.marked_query = query
         widgets = entry_widgets(entry, kb_app(self).library)
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(widgets)
-        self.marked = self._mark(marks) if marks is not None else 0
+        matcher = kb_app(self).library.term_matcher(query) if query else None
+        self.marked = self._mark(matcher) if matcher is not None else 0
         if place is not None:
             self.restore(place)
         else:
@@ -82,16 +88,18 @@ class Reader(LinkArea, can_focus=True):
     def place(self) -> Place:
         focused = self.screen.focused
         links = self.links()
-        return Place(self.scroll_y, links.index(focused) if focused in links else None)
+        return Place(
+            self.scroll_y, links.index(focused) if focused in links else None, self.marked_query
+        )
 
     def restore(self, place: Place) -> None:
         """Back where the reader was: the same scroll position and, visibly, the same
         focused link."""
         links = self.links()
-        self.scroll_to(y=place.scroll_y, animate=False, immediate=True)
         if place.link is not None and place.link < len(links):
             self.screen.set_focus(links[place.link], scroll_visible=False)
-            self.call_after_refresh(links[place.link].scroll_visible, animate=False)
+        # Once the new entry is laid out (before, its height may not reach that far).
+        self.call_after_refresh(self.scroll_to, y=place.scroll_y, animate=False, immediate=True)
 
     async def redraw(self) -> None:
         """Draw the open entry again, in place (its links or backlinks changed)."""
