@@ -93,6 +93,10 @@ class SearchUnavailable(Exception):
     """Search was asked for before the index was opened."""
 
 
+class CannotCreate(Exception):
+    """A new entry cannot be written; the message is one clear sentence."""
+
+
 class Library:
     """One KB, as every front end sees it."""
 
@@ -216,6 +220,17 @@ class Library:
                     self._graph = None  # links changed with the files: load again
         self.search_ready = True
         self._emit(IndexReady(report, index.in_memory))
+        return report
+
+    def refresh(self) -> SyncReport | None:
+        """Bring everything in step with the files after they changed on disk: sync the
+        index (announcing the listing and :class:`IndexReady`), then the link graph
+        (:class:`GraphReady`). Without an index the graph is parsed afresh."""
+        report = self.open_index()
+        if report is None:
+            with self._lock:
+                self._graph = None
+        self.load_graph()
         return report
 
     def warm_up(self) -> None:
@@ -345,6 +360,30 @@ class Library:
         graph = self._graph
         return graph.backlinks(slug) if graph is not None else None
 
+    def similar(self, slug: str, limit: int = 5) -> list[EntryOutline]:
+        """Entries like ``slug`` in content that it neither links to nor is linked from,
+        most alike first. When the KB is too small for its word counts to tell (or the
+        index is not open), its link neighbours: entries two links away, those reached
+        most ways first. Loads the link graph when it is not loaded yet."""
+        from kbtui.kb.similarity import WORTH_SHOWING
+
+        graph = self.load_graph()
+        linked = {slug} | {b.slug for b in graph.backlinks(slug)}
+        linked |= {r.resolved for r in graph.links_of(slug) if r.resolved is not None}
+        found: list[str] = []
+        index = self._index
+        if index is not None and self.search_ready:
+            try:
+                alike = index.similar(slug, limit + len(linked))
+            except Exception as error:  # a read of the moment failed: the links will do
+                self.similar_error: str | None = f"{type(error).__name__}: {error}"
+                alike = []
+            found = [o for o, score in alike if o not in linked and score >= WORTH_SHOWING]
+        if not found:
+            found = graph.neighbours(slug, exclude=linked)
+        outlines = (self.outline(other) for other in found)
+        return [outline for outline in outlines if outline is not None][:limit]
+
     # -- entries -------------------------------------------------------------------------
 
     def read(self, target: str) -> Entry:
@@ -384,6 +423,41 @@ class Library:
                 self._outlines = {slug: e.outline() for slug, e in kb.entries.items()}
             self._resolver = kb.resolver
         return kb
+
+    def create_entry(self, slug: str) -> Path:
+        """Write a new entry file at ``slug``'s path (``slug.md``, inside the KB, never
+        over a file), shaped like the KB's entries of its type: their usual sections, a
+        title from the slug, a ``TBD`` summary. Returns its path. The listing and links
+        follow at the next :meth:`refresh`. Raises :class:`CannotCreate`."""
+        from kbtui.kb.boundary import OutsideKB, create_inside, display_name
+        from kbtui.kb.links import normalise_target
+        from kbtui.kb.model import entry_type_for
+        from kbtui.kb.templates import SAMPLE, new_entry_text, usual_sections
+
+        shown = display_name(slug)
+        target = normalise_target(slug)
+        if target.outside is not None or target.name is None:
+            why = target.outside or "it names no file"
+            raise CannotCreate(f"Cannot create {shown!r}: {why}.")
+        name = target.name
+        if name in self._outlines:
+            raise CannotCreate(f"Cannot create {shown!r}: it is already an entry.")
+        kind = entry_type_for(name)
+        samples = [o for o in self.outlines if o.type == kind][:SAMPLE]
+        entries = []
+        for outline in samples:
+            with contextlib.suppress(EntryUnavailable):
+                entries.append(self.read(outline.slug))
+        text = new_entry_text(name, usual_sections(entries))
+        try:
+            return create_inside(self.root, f"{name}.md", text)
+        except FileExistsError:
+            raise CannotCreate(f"Cannot create {shown!r}: {name}.md already exists.") from None
+        except OutsideKB as error:
+            raise CannotCreate(f"Cannot create {shown!r}: {error}.") from None
+        except OSError as error:
+            why = error.strerror or str(error)
+            raise CannotCreate(f"Cannot create {shown!r}: {why}.") from None
 
     def close(self) -> None:
         with self._lock:

@@ -77,7 +77,10 @@ def test_show_unknown_slug_suggests(kb: Path) -> None:
 def test_check_exit_codes_and_json(kb: Path, tmp_path: Path) -> None:
     done = run("check", "--kb", str(kb))
     assert done.returncode == 1
-    assert "distributed-organizing: broken-link: Related: 'ghost' is not in this KB" in done.stdout
+    assert (
+        "distributed-organizing.md:11: broken-link: Related: 'ghost' is not in this KB"
+        in done.stdout
+    )
     data = json.loads(run("check", "--kb", str(kb), "--json").stdout)
     assert data["entries"] == 3
     assert data["problems"] == [
@@ -85,6 +88,10 @@ def test_check_exit_codes_and_json(kb: Path, tmp_path: Path) -> None:
             "slug": "distributed-organizing",
             "kind": "broken-link",
             "detail": "Related: 'ghost' is not in this KB",
+            "path": "distributed-organizing.md",
+            "line": 11,
+            "sections": ["Related"],
+            "target": "ghost",
         }
     ]
     clean = write_kb(tmp_path / "clean", {k: v.replace("- ghost\n", "") for k, v in KB.items()})
@@ -134,38 +141,68 @@ MINI_PROBLEMS = [
         "slug": "distributed-organizing",
         "kind": "duplicate-section",
         "detail": "section 'Summary' appears twice",
+        "path": "distributed-organizing.md",
+        "line": 16,
+        "sections": [],
+        "target": None,
     },
     {
         "slug": "distributed-organizing",
         "kind": "missing-summary",
         "detail": "the Summary is still TBD",
+        "path": "distributed-organizing.md",
+        "line": 1,
+        "sections": [],
+        "target": None,
     },
     {
         "slug": "house-meetings",
         "kind": "broken-link",
         "detail": "Related: 'phone-trees' is not in this KB",
+        "path": "house-meetings.md",
+        "line": 14,
+        "sections": ["Related"],
+        "target": "phone-trees",
     },
 ]
+MINI_WANTED = {
+    "slug": "phone-trees",
+    "path": "phone-trees.md",
+    "entries": 1,
+    "from": [
+        {"slug": "house-meetings", "path": "house-meetings.md", "line": 14, "sections": ["Related"]}
+    ],
+}
 
 
 def test_check_text_on_the_fixture_exactly() -> None:
     done = run("check", "--kb", str(MINI_KB))
     assert done.returncode == 1 and done.stderr == ""
     assert done.stdout.splitlines() == [
-        *(f"{p['slug']}: {p['kind']}: {p['detail']}" for p in MINI_PROBLEMS),
+        *(f"{p['path']}:{p['line']}: {p['kind']}: {p['detail']}" for p in MINI_PROBLEMS),
+        "To write next (1 entry linked but not written):",
+        "  phone-trees.md: linked from 1 entry: house-meetings (Related)",
         "10 entries checked, 3 problems.",
     ]
 
 
 def test_check_json_on_the_fixture_exactly(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--kb", str(MINI_KB), "--json"]) == 1
-    assert json.loads(capsys.readouterr().out) == {"entries": 10, "problems": MINI_PROBLEMS}
+    assert json.loads(capsys.readouterr().out) == {
+        "entries": 10,
+        "problems": MINI_PROBLEMS,
+        "to_write_next": [MINI_WANTED],
+    }
 
 
 def test_check_json_on_a_clean_kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clean = write_kb(tmp_path / "clean", {k: v.replace("- ghost\n", "") for k, v in KB.items()})
     assert main(["check", "--kb", str(clean), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"entries": 3, "problems": []}
+    assert json.loads(capsys.readouterr().out) == {
+        "entries": 3,
+        "problems": [],
+        "to_write_next": [],
+    }
     assert main(["check", "--kb", str(clean)]) == 0
     assert capsys.readouterr().out == "3 entries checked, no problems.\n"
 

@@ -184,7 +184,7 @@ def test_unreadable_fifo_does_not_hang(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 1
-    assert done.stdout.splitlines()[0] == "pipe: unreadable: not a regular file"
+    assert done.stdout.splitlines()[0] == "pipe.md:1: unreadable: not a regular file"
 
 
 def test_problems_are_sorted_by_slug_then_kind(tmp_path: Path) -> None:

@@ -26,6 +26,12 @@ def test_kb_index_and_cli_import_without_textual() -> None:
     assert "kbtui.index.store" in modules  # the probe really imported the layers
 
 
+def test_the_watcher_and_the_editor_import_without_textual() -> None:
+    modules = imported_after("import kbtui.watch, kbtui.editor")
+    assert "kbtui.watch" in modules and "kbtui.editor" in modules
+    assert "textual" not in modules
+
+
 def test_scripting_commands_run_without_textual(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("## Summary\nA. B.\n", encoding="utf-8")
     for command in (["check"], ["show", "a"], ["search", "a"], ["index"]):

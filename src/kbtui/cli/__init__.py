@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.cli.errors import UsageError
+from kbtui.kb.thresholds import STALE_DAYS, THIN_WORDS
 from kbtui.paths import KBLocationError
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -41,6 +42,16 @@ def _add_kb(parser: argparse.ArgumentParser, default: object = None) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kbtui",
@@ -57,9 +68,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_kb(show, argparse.SUPPRESS)
     show.add_argument("--json", action="store_true", help="print JSON")
 
-    check = commands.add_parser("check", help="list every problem in the KB")
+    check = commands.add_parser(
+        "check",
+        help="list every problem in the KB (exit 1 if any), and what to write next",
+        description="Every problem, one per line as PATH:LINE: KIND: DETAIL, then the "
+        "entries that links want written, most wanted first. Exits 1 when there are "
+        "problems. Advice (--advice) never changes the exit status.",
+    )
     _add_kb(check, argparse.SUPPRESS)
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--advice",
+        action="store_true",
+        help="also list advice: thin, unverified and stale entries, uncited sources, "
+        "unlinked mentions, entries to consider linking",
+    )
+    check.add_argument(
+        "--kind",
+        action="append",
+        metavar="KIND",
+        help="only this kind of problem or advice (repeat, or separate with commas)",
+    )
+    check.add_argument(
+        "--thin-below",
+        type=_positive,
+        default=THIN_WORDS,
+        metavar="WORDS",
+        help=f"thin-entry: a Body under this many words (default {THIN_WORDS})",
+    )
+    check.add_argument(
+        "--stale-after",
+        type=_positive,
+        default=STALE_DAYS,
+        metavar="DAYS",
+        help=f"verification-stale: verified longer ago than this (default {STALE_DAYS} days)",
+    )
 
     from kbtui.cli.search_commands import add_search_commands
     from kbtui.cli.training_commands import add_training_commands

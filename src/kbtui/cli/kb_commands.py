@@ -81,21 +81,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Problems (exit 1 when any), advice when asked, and what to write next."""
+    from kbtui.cli.check_output import print_check, selected_kinds
+    from kbtui.kb.advice import advise
+
+    problem_kinds, advice_kinds = selected_kinds(args.kind, args.advice)
     kb = open_kb(args)
-    problems = check(kb)
-    if args.json:
-        say_json(
-            {
-                "entries": len(kb),
-                "problems": [
-                    {"slug": p.slug, "kind": p.kind, "detail": p.detail} for p in problems
-                ],
-            }
-        )
-    else:
-        for problem in problems:
-            say(problem.line())
-        noun = "problem" if len(problems) == 1 else "problems"
-        entries = "entry" if len(kb) == 1 else "entries"
-        say(f"{len(kb)} {entries} checked, {len(problems) or 'no'} {noun}.")
+    problems = [p for p in check(kb) if p.kind in problem_kinds]
+    advice = None
+    if advice_kinds:
+        advice = advise(kb, advice_kinds, thin_below=args.thin_below, stale_after=args.stale_after)
+    print_check(kb, problems, advice, as_json=args.json)
     return 1 if problems else 0

@@ -13,9 +13,8 @@ from kbtui.index.analysis import (
     text_analyzer,
 )
 from kbtui.index.manifest import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
-from kbtui.kb.model import Entry, SectionKey
-
-_EXTRA_SECTIONS = {SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER}
+from kbtui.kb.model import Entry
+from kbtui.kb.similarity import body_and_extra, snippet_of
 
 
 def build_schema() -> fields.Schema:
@@ -40,10 +39,7 @@ PHRASE_FIELDS = SEARCH_FIELDS
 
 
 def document_for(entry: Entry) -> dict[str, Any]:
-    body = "\n\n".join(
-        s.text for s in entry.sections if s.key is SectionKey.BODY and s.text.strip()
-    )
-    extra = "\n\n".join(s.text for s in entry.sections if s.key in _EXTRA_SECTIONS)
+    body, extra = body_and_extra(entry)
     links = " ".join(link.target.replace("/", " ").replace("-", " ") for link in entry.links)
     sources = " ".join(source.text for source in entry.sources)
     summary = entry.summary or ""
@@ -59,7 +55,8 @@ def document_for(entry: Entry) -> dict[str, Any]:
         "_stored_title": entry.title,
         "summary": summary,
         "content": "\n\n".join((body, extra, links, sources)),
-        "snippet": (body or extra)[:4000],
+        # Shown under a hit, and what "Similar entries" compares (kbtui.kb.similarity).
+        "snippet": snippet_of(body, extra),
         "words": words,
         # Each distinct word once: the prefixes field answers "camp" -> campaign with one
         # posting list instead of a union over every completion.

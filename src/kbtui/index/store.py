@@ -37,10 +37,12 @@ from kbtui.index.manifest import (
 from kbtui.index.query import run, vocabulary_of
 from kbtui.index.results import SearchResult, SyncReport
 from kbtui.index.schema import build_schema, document_for
+from kbtui.index.similar import similarity_from
 from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
 from kbtui.kb.model import Entry
 from kbtui.kb.outline import EntryOutline
+from kbtui.kb.similarity import Similarity
 
 WRITER_TIMEOUT = 3.0
 DAMAGED = "The search index was damaged and has been rebuilt."
@@ -85,6 +87,8 @@ class KBIndex:
         self._searcher: Any = None
         self._vocabulary: Vocabulary | None = None
         self._spare_searchers: list[Any] = []
+        self._similarity: Similarity | None = None
+        self._changes = 0  # counts what the index has been through, for models built aside
         self._lock = threading.RLock()
         self.notices: list[str] = []
 
@@ -123,6 +127,8 @@ class KBIndex:
 
     def _drop_searcher(self) -> None:
         self._vocabulary = None
+        self._similarity = None
+        self._changes += 1
         for spare in self._spare_searchers:
             spare.close()
         self._spare_searchers.clear()
@@ -364,6 +370,21 @@ class KBIndex:
         if self._vocabulary is None:
             self._vocabulary = vocabulary_of(self._searcher)
         return self._vocabulary
+
+    def similar(self, slug: str, limit: int = 10) -> list[tuple[str, float]]:
+        """The entries most like ``slug`` in content, best first, with their similarity
+        (0..1); empty when the KB is too small for its word counts to say much. The
+        model is built on first use after each change (about a second at 10,000
+        entries) and kept until the index changes again."""
+        with self._lock:
+            model, ix, changes = self._similarity, self.ix, self._changes
+        if model is None:  # built outside the lock: searches go on meanwhile
+            with ix.searcher() as searcher:
+                model = similarity_from(searcher)
+            with self._lock:
+                if self._changes == changes:
+                    self._similarity = model
+        return model.similar(slug, limit) if model.usable else []
 
     def doc_count(self) -> int:
         with self.ix.searcher() as searcher:

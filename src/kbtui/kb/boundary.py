@@ -10,6 +10,8 @@ their way to a terminal, the palette, a notification, a log, HTML or a file read
   Textual ``Content``, escaped HTML), never as markup.
 - :func:`read_inside` is the only way a KB file is read: the path is checked to lie
   inside the KB root, at the moment of reading, and to be a regular file.
+- :func:`create_inside` is the only way kbtui writes a file into a KB: a new file,
+  inside the root, never over an existing one.
 
 Nothing else neutralises or checks.
 """
@@ -87,6 +89,33 @@ def read_inside(root: Path, relpath: str, limit: int) -> bytes:
             return handle.read(limit)
     finally:
         os.close(fd)
+
+
+def create_inside(root: Path, relpath: str, text: str) -> Path:
+    """Create ``root/relpath`` holding ``text`` (and the folders it needs) - only inside
+    ``root``, only as a new file: an existing file, a symlink or a folder that leads
+    elsewhere raises (FileExistsError, :class:`OutsideKB`). Returns the file's path."""
+    base = root.resolve()
+    parts = relpath.split("/")
+    bad = ("", ".", "..")
+    if any(part in bad or part.startswith(".") or "\\" in part for part in parts) or (
+        "\x00" in relpath
+    ):
+        raise OutsideKB(f"{display_name(relpath)!r} is not a path inside the KB")
+    folder = base
+    for part in parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise OutsideKB(f"{display_name(part)!r} is not a folder of the KB")
+        folder.mkdir(exist_ok=True)
+    if folder.resolve() != base and base not in folder.resolve().parents:
+        raise OutsideKB("the file would lead outside the KB")
+    path = folder / parts[-1]
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o666)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
 
 
 def json_safe(dumped: str) -> str:

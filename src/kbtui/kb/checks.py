@@ -1,9 +1,19 @@
-"""Everything a curator should fix in a KB, as a list of Problems."""
+"""Everything a curator should fix in a KB, as a list of Problems, each at its file and
+line; and the entries that links want written, most wanted first ("to write next").
+
+The milder findings (thin entries, unverified ones, unlinked mentions...) are advice,
+not problems: see :mod:`kbtui.kb.advice`.
+"""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from kbtui.kb.graph import KnowledgeBase
-from kbtui.kb.model import LinkKind, Problem, SectionKey
+from kbtui.kb.links import normalise_target
+from kbtui.kb.model import Entry, LinkKind, Problem, SectionKey
 
 _FLAG_PROBLEMS = {
     "undecodable": "the file is not valid UTF-8; unreadable bytes were replaced",
@@ -28,44 +38,150 @@ PROBLEM_KINDS = (
     "empty-path",
 )
 
+# The folder a missing entry is wanted in, by how it was linked to (the resolver looks
+# in sources/ and case-studies/ for a bare name: a citation wants a source).
+_FOLDER_FOR_KIND = {
+    LinkKind.CITATION: "sources/",
+    LinkKind.SOURCE: "sources/",
+    LinkKind.EXAMPLE: "case-studies/",
+}
+
+
+@dataclass
+class _Missing:
+    """One absent entry as one entry links to it, in one or more of its sections."""
+
+    slug: str
+    path: str
+    key: str  # the wanted file name: any entry of that name would satisfy the link
+    written: list[str] = field(default_factory=list)  # the targets as written
+    sections: list[str] = field(default_factory=list)
+    lineno: int = 0
+
+
+@dataclass(frozen=True)
+class WantedEntry:
+    """An entry that links want and nobody has written: ``slug`` is where to write it,
+    ``wanted_by`` the problems (one per linking entry) that ask for it."""
+
+    slug: str
+    wanted_by: tuple[Problem, ...]
+
+    @property
+    def path(self) -> str:
+        return f"{self.slug}.md"
+
 
 def check(kb: KnowledgeBase) -> list[Problem]:
+    """Every problem in ``kb``, sorted by entry then kind."""
     problems: list[Problem] = list(kb.load_problems)
-    for slug, entry in kb.entries.items():
-        for flag, detail in _FLAG_PROBLEMS.items():
-            if flag in entry.flags:
-                problems.append(Problem(slug, flag, detail))
-        has_content = any(s.text.strip() for s in entry.sections)
-        if "empty" in entry.flags or not has_content:
-            problems.append(Problem(slug, "empty-entry", "the entry has no text"))
-            continue
-        if entry.type != "path" and entry.summary_missing:
-            summary = entry.section(SectionKey.SUMMARY)
-            if summary is None:
-                detail = "no Summary section"
-            elif not summary.text.strip():
-                detail = "the Summary section is empty"
-            else:
-                detail = "the Summary is still TBD"
-            problems.append(Problem(slug, "missing-summary", detail))
-        if entry.type == "path" and not entry.steps:
-            problems.append(Problem(slug, "empty-path", "the reading path lists no steps"))
-        for name in entry.duplicate_sections:
-            problems.append(Problem(slug, "duplicate-section", f"section {name!r} appears twice"))
-        for resolved in kb.links_of(slug):
-            link = resolved.link
-            if resolved.outside:
-                problems.append(
-                    Problem(slug, "outside-link", f"{link.section}: {link.target!r} leads outside")
-                )
-            elif resolved.missing:
-                where = link.section
-                if link.kind is LinkKind.STEP:
-                    number = next((s.number for s in entry.steps if s.target == link.target), 0)
-                    where = f"step {number}"
-                problems.append(
-                    Problem(slug, "broken-link", f"{where}: {link.target!r} is not in this KB")
-                )
-        if entry.type != "path" and len(kb) > 1 and not kb.backlinks(slug):
-            problems.append(Problem(slug, "orphan", "no other entry links here"))
+    missing: list[_Missing] = []
+    spellings: dict[str, list[tuple[str, LinkKind]]] = defaultdict(list)
+    for entry in kb.entries.values():
+        problems.extend(_entry_problems(kb, entry, missing, spellings))
+    wanted = {key: _wanted_slug(key, found) for key, found in spellings.items()}
+    for gap in missing:
+        where = ", ".join(gap.sections)
+        detail = f"{where}: {gap.written[0]!r} is not in this KB"
+        others = [repr(other) for other in gap.written[1:]]
+        if others:
+            detail += f" (also written {', '.join(others)})"
+        problems.append(
+            Problem(
+                gap.slug,
+                "broken-link",
+                detail,
+                gap.path,
+                gap.lineno,
+                tuple(gap.sections),
+                wanted[gap.key],
+            )
+        )
     return sorted(problems, key=lambda p: (p.slug, p.kind, p.detail))
+
+
+def _entry_problems(
+    kb: KnowledgeBase,
+    entry: Entry,
+    missing: list[_Missing],
+    spellings: dict[str, list[tuple[str, LinkKind]]],
+) -> Iterable[Problem]:
+    slug, path = entry.slug, entry.path
+
+    def problem(kind: str, detail: str, lineno: int = 1) -> Problem:
+        return Problem(slug, kind, detail, path, lineno or 1)
+
+    for flag, detail in _FLAG_PROBLEMS.items():
+        if flag in entry.flags:
+            yield problem(flag, detail)
+    has_content = any(s.text.strip() for s in entry.sections)
+    if "empty" in entry.flags or not has_content:
+        yield problem("empty-entry", "the entry has no text")
+        return
+    if entry.type != "path" and entry.summary_missing:
+        summary = entry.section(SectionKey.SUMMARY)
+        if summary is None:
+            yield problem("missing-summary", "no Summary section")
+        elif not summary.text.strip():
+            yield problem("missing-summary", "the Summary section is empty", summary.line)
+        else:
+            yield problem("missing-summary", "the Summary is still TBD", summary.line)
+    if entry.type == "path" and not entry.steps:
+        yield problem("empty-path", "the reading path lists no steps")
+    for name in entry.duplicate_sections:
+        lineno = _second_line(entry, name)
+        yield problem("duplicate-section", f"section {name!r} appears twice", lineno)
+    gaps: dict[str, _Missing] = {}
+    for resolved in kb.links_of(slug):
+        link = resolved.link
+        if resolved.outside:
+            yield problem(
+                "outside-link", f"{link.section}: {link.target!r} leads outside", link.line
+            )
+        elif resolved.missing:
+            name = normalise_target(link.target).name or link.target.strip()
+            key = name.rsplit("/", 1)[-1]
+            where = link.section
+            if link.kind is LinkKind.STEP:
+                number = next((s.number for s in entry.steps if s.target == link.target), 0)
+                where = f"step {number}"
+            gap = gaps.get(key)
+            if gap is None:
+                gap = gaps[key] = _Missing(slug, path, key, lineno=link.line or 1)
+                missing.append(gap)
+            if link.target not in gap.written:
+                gap.written.append(link.target)
+            if where not in gap.sections:
+                gap.sections.append(where)
+            spellings[key].append((name, link.kind))
+    if entry.type != "path" and len(kb) > 1 and not kb.backlinks(slug):
+        yield problem("orphan", "no other entry links here")
+
+
+def _second_line(entry: Entry, name: str) -> int:
+    """The line of the second section called ``name`` (where the duplicate starts)."""
+    same = [s for s in entry.sections if s.name.lower() == name.lower()]
+    return same[1].line if len(same) > 1 else 1
+
+
+def _wanted_slug(key: str, spellings: list[tuple[str, LinkKind]]) -> str:
+    """Where to write the entry links ask for as ``key``: the folder the links name
+    (the most common, when they differ), else the folder their kind implies."""
+    with_folder = Counter(name for name, _ in spellings if "/" in name)
+    if with_folder:
+        return min(with_folder, key=lambda name: (-with_folder[name], name))
+    for kind, folder in _FOLDER_FOR_KIND.items():
+        if any(found is kind for _, found in spellings):
+            return folder + key
+    return key
+
+
+def to_write_next(problems: Iterable[Problem]) -> list[WantedEntry]:
+    """The missing entries that broken links want, most wanted (by how many entries
+    link to them) first, then by slug."""
+    wanted: dict[str, list[Problem]] = defaultdict(list)
+    for found in problems:
+        if found.kind == "broken-link" and found.target:
+            wanted[found.target].append(found)
+    ranked = sorted(wanted.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [WantedEntry(slug, tuple(by)) for slug, by in ranked]

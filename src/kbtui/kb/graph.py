@@ -85,6 +85,23 @@ class KnowledgeBase:
     def backlinks(self, slug: str) -> tuple[Backlink, ...]:
         return self._backlinks.get(slug, ())
 
+    def neighbours(self, slug: str, exclude: Iterable[str] = ()) -> list[str]:
+        """Entries two links from ``slug`` (either way), not in ``exclude``, those reached
+        by most paths first. Reading paths join everything to everything: left out."""
+
+        def around(one: str) -> set[str]:
+            near = {b.slug for b in self.backlinks(one)}
+            near |= {r.resolved for r in self.links_of(one) if r.resolved is not None}
+            return {other for other in near if not other.startswith("paths/")}
+
+        skip = {slug, *exclude}
+        reached: dict[str, int] = {}
+        for middle in around(slug):
+            for other in around(middle):
+                if other not in skip:
+                    reached[other] = reached.get(other, 0) + 1
+        return sorted(reached, key=lambda other: (-reached[other], other))
+
     def closest(self, text: str, limit: int = 3) -> list[str]:
         import difflib
 

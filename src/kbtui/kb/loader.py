@@ -68,7 +68,9 @@ def scan(root: Path) -> Scan:
             with os.scandir(folder) as listing:
                 items = sorted(listing, key=lambda item: item.name)
         except OSError as error:
-            problems.append(Problem(rel_dir or ".", "unreadable", error.strerror or str(error)))
+            why = error.strerror or str(error)
+            where = f"{rel_dir}/" if rel_dir else "./"
+            problems.append(Problem(rel_dir or ".", "unreadable", why, path=where))
             continue
         subdirs: list[str] = []
         for item in items:
@@ -84,7 +86,10 @@ def scan(root: Path) -> Scan:
                 if not _inside(root, Path(item.path)):
                     problems.append(
                         Problem(
-                            rel, "outside-link", "folder is a symlink that leads outside the KB"
+                            rel,
+                            "outside-link",
+                            "folder is a symlink that leads outside the KB",
+                            path=f"{rel}/",
                         )
                     )
                 continue  # linked folders inside the KB would be read twice
@@ -95,20 +100,35 @@ def scan(root: Path) -> Scan:
             slug = rel[:-cut].lower()  # as slug_for(rel), without its checks: hot at 10k files
             if is_link and not _inside(root, Path(item.path)):
                 problems.append(
-                    Problem(slug, "outside-link", "file is a symlink that leads outside the KB")
+                    Problem(
+                        slug,
+                        "outside-link",
+                        "file is a symlink that leads outside the KB",
+                        path=rel,
+                        lineno=1,
+                    )
                 )
                 continue
             try:
                 stat = item.stat()
             except OSError as error:
-                problems.append(Problem(slug, "unreadable", error.strerror or str(error)))
+                why = error.strerror or str(error)
+                problems.append(Problem(slug, "unreadable", why, path=rel, lineno=1))
                 continue
             if not stat_mode.S_ISREG(stat.st_mode):  # a FIFO or device would block or never end
-                problems.append(Problem(slug, "unreadable", "not a regular file"))
+                problems.append(
+                    Problem(slug, "unreadable", "not a regular file", path=rel, lineno=1)
+                )
                 continue
             if slug in files:
                 problems.append(
-                    Problem(slug, "duplicate-slug", f"{rel} and {files[slug].relpath} share a slug")
+                    Problem(
+                        slug,
+                        "duplicate-slug",
+                        f"{rel} and {files[slug].relpath} share a slug",
+                        path=rel,
+                        lineno=1,
+                    )
                 )
                 continue
             files[slug] = EntryFile(slug, rel, stat.st_size, stat.st_mtime_ns)
@@ -168,6 +188,7 @@ def read_entries(
         try:
             yield read_entry(root, file, render=render)
         except OSError as error:
-            yield Problem(file.slug, "unreadable", error.strerror or str(error))
+            why = error.strerror or str(error)
+            yield Problem(file.slug, "unreadable", why, path=file.relpath, lineno=1)
         if progress is not None:
             progress(done, total)

@@ -44,6 +44,9 @@ class Section:
     key: SectionKey
     markdown: str
     text: str
+    # Where the section starts in its file (1-based: its heading, or its first line when
+    # it has none). Where a thing is, not what it is: left out of comparisons.
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Link:
     kind: LinkKind
     target: str
     label: str
+    line: int = field(default=0, compare=False)  # 1-based; 0 when not known (index rows)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class SourceLine:
 class Verification:
     date: str
     by: str
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class Entry:
     sources: tuple[SourceLine, ...] = ()
     verification: Verification | None = None
     unverified: str | None = None  # the reason given on a "Not yet verified: ..." line
+    unverified_line: int = field(default=0, compare=False)
     summary: str | None = None
     duplicate_sections: tuple[str, ...] = ()
     flags: frozenset[str] = field(default_factory=frozenset)
@@ -132,12 +138,31 @@ class Backlink:
 
 @dataclass(frozen=True)
 class Problem:
+    """Something a curator should fix (or, for an advice kind, might improve).
+
+    ``path`` is the file relative to the KB and ``lineno`` the 1-based line the problem
+    is at (0: the file as a whole). ``sections`` names every section a grouped problem
+    was found in; ``target`` is the slug a broken link wants written."""
+
     slug: str
     kind: str
     detail: str
+    path: str = ""
+    lineno: int = 0
+    sections: tuple[str, ...] = ()
+    target: str | None = None
 
     def line(self) -> str:
         return f"{self.slug}: {self.kind}: {self.detail}"
+
+    def where(self) -> str:
+        """``path:line``, the form editors and CI annotations read."""
+        path = self.path or self.slug
+        return f"{path}:{self.lineno}" if self.lineno else path
+
+    def report(self) -> str:
+        """``path:line: kind: detail`` (raw: show it through the boundary)."""
+        return f"{self.where()}: {self.kind}: {self.detail}"
 
 
 ENTRY_TYPES: dict[str, str] = {

@@ -16,7 +16,16 @@ from typing import Any, cast
 from mistune.renderers.markdown import MarkdownRenderer
 
 from kbtui.kb.boundary import display_name
-from kbtui.kb.markdown import CITATION, WIKI_LINK, Token, citation_names, parse_markdown, plain_text
+from kbtui.kb.locate import Lines
+from kbtui.kb.markdown import (
+    CITATION,
+    WIKI_LINK,
+    Token,
+    citation_names,
+    heading_line,
+    parse_markdown,
+    plain_text,
+)
 from kbtui.kb.model import (
     Entry,
     Link,
@@ -144,16 +153,18 @@ def _parse_source_line(text: str, target: str) -> SourceLine:
     )
 
 
-def _readable(slug: str) -> str:
+def readable_title(slug: str) -> str:
     """A title made from the file name (which is data like any text: see boundary)."""
     last = slug.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
     return display_name(last[:1].upper() + last[1:] if last else slug)
 
 
 class _SectionBuilder:
-    def __init__(self, name: str, key: SectionKey) -> None:
+    def __init__(self, name: str, key: SectionKey, line: int = 0) -> None:
         self.name = name
         self.key = key
+        self.line = line  # where the section starts in the file
+        self.end = 0  # its last line
         self.tokens: list[Token] = []
 
 
@@ -180,7 +191,9 @@ def parse_entry(
     parsed, state = parse_markdown.parse(source)
     tokens = cast(list[Token], parsed)
 
+    lines = Lines(source)
     title: str | None = None
+    title_line = 0
     builders: list[_SectionBuilder] = []
     preamble = _SectionBuilder("", SectionKey.OTHER)
     current = preamble
@@ -191,9 +204,11 @@ def parse_entry(
             key = section_key(heading)
             if level == 1 and title is None and not builders and key is SectionKey.OTHER:
                 title = heading
+                title_line = heading_line(token)
                 continue
             if level <= 2 or key is not SectionKey.OTHER:
-                current = _SectionBuilder(heading, key)
+                starts = heading_line(token) or (builders[-1].line if builders else 1)
+                current = _SectionBuilder(heading, key, starts)
                 builders.append(current)
                 continue
         current.tokens.append(token)
@@ -202,13 +217,18 @@ def parse_entry(
         has_body = any(b.key is SectionKey.BODY for b in builders)
         preamble.name = "Notes" if has_body else "Body"
         preamble.key = SectionKey.OTHER if has_body else SectionKey.BODY
+        preamble.line = lines.first_text_line(after=title_line)
         builders.insert(0, preamble)
+    for number, builder in enumerate(builders, 1):
+        following = builders[number].line - 1 if number < len(builders) else len(lines)
+        builder.end = max(following, builder.line)
 
     sections: list[Section] = []
     links: list[Link] = []
     sources: list[SourceLine] = []
     verification: Verification | None = None
     unverified: str | None = None
+    unverified_line = 0
     seen: dict[SectionKey | str, int] = {}
     duplicates: list[str] = []
 
@@ -220,8 +240,16 @@ def parse_entry(
                 builder.key,
                 _render(builder.tokens, state) if render else text_value,
                 text_value,
+                builder.line,
             )
         )
+
+        def located(
+            kind: LinkKind, target: str, label: str, builder: _SectionBuilder = builder
+        ) -> Link:
+            line = lines.find(target, builder.line, builder.end)
+            return Link(builder.name, kind, target, label, line)
+
         ident: SectionKey | str = (
             builder.key if builder.key is not SectionKey.OTHER else builder.name.lower()
         )
@@ -234,7 +262,7 @@ def parse_entry(
             for item in _list_items(builder.tokens):
                 found = _target_from_item(item)
                 if found:
-                    links.append(Link(builder.name, kind, found[0], found[1]))
+                    links.append(located(kind, found[0], found[1]))
         elif builder.key is SectionKey.SOURCES:
             items = list(_list_items(builder.tokens))
             for item in items:
@@ -248,7 +276,7 @@ def parse_entry(
                     and not _UNVERIFIED.match(item_text)
                 ):
                     sources.append(_parse_source_line(item_text, found[0]))
-                    links.append(Link(builder.name, LinkKind.SOURCE, found[0], item_text))
+                    links.append(located(LinkKind.SOURCE, found[0], item_text))
             if not items:  # sources written one per line, without list bullets
                 for line in text_value.split("\n"):
                     bare = _BARE_TARGET.match(line)
@@ -259,39 +287,43 @@ def parse_entry(
                         and not _UNVERIFIED.match(line)
                     ):
                         sources.append(_parse_source_line(line.strip(), bare.group(1)))
-                        links.append(Link(builder.name, LinkKind.SOURCE, bare.group(1), line))
+                        links.append(located(LinkKind.SOURCE, bare.group(1), line))
         else:
             for token in _walk(builder.tokens):
                 if token.get("type") == "link":
                     url = str(token.get("attrs", {}).get("url", "")).strip()
                     label = plain_text(token.get("children", [])).strip() or url
                     if url and not url.startswith("#"):
-                        links.append(Link(builder.name, LinkKind.INLINE, url, label))
+                        links.append(located(LinkKind.INLINE, url, label))
             for wiki in WIKI_LINK.finditer(text_value):
                 target = wiki.group(1).strip()
-                links.append(Link(builder.name, LinkKind.INLINE, target, wiki.group(2) or target))
+                links.append(located(LinkKind.INLINE, target, wiki.group(2) or target))
 
         for citation in CITATION.finditer(text_value):
             for name in citation_names(citation.group(1)):
-                links.append(Link(builder.name, LinkKind.CITATION, name, name))
+                links.append(located(LinkKind.CITATION, name, name))
 
         if builder.key is SectionKey.SOURCES or verification is None:
             found_v = _VERIFIED.search(text_value)
             if found_v and (verification is None or builder.key is SectionKey.SOURCES):
-                verification = Verification(found_v.group(1), found_v.group(2).strip())
+                where = lines.match(_VERIFIED, builder.line, builder.end) or builder.line
+                verification = Verification(found_v.group(1), found_v.group(2).strip(), where)
         if builder.key is SectionKey.SOURCES and unverified is None:
             found_u = _UNVERIFIED.search(text_value)
             if found_u:
                 unverified = found_u.group(1).strip() or "no reason given"
+                unverified_line = lines.match(_UNVERIFIED, builder.line, builder.end)
 
     steps: tuple[PathStep, ...] = ()
     intro = ""
     if slug.startswith("paths/"):
-        plan = parse_path(source, slug, title or _readable(slug))
+        plan = parse_path(source, slug, title or readable_title(slug))
         steps, intro = plan.steps, plan.intro
-        links = [Link("Steps", LinkKind.STEP, s.target, s.note) for s in steps] + [
-            link for link in links if link.kind is LinkKind.CITATION
-        ]
+        everywhere = (1, len(lines))  # steps come in order: each is searched from the last
+        links = [
+            Link("Steps", LinkKind.STEP, s.target, s.note, lines.find(s.target, *everywhere))
+            for s in steps
+        ] + [link for link in links if link.kind is LinkKind.CITATION]
 
     summary: str | None = None
     for section in sections:
@@ -304,13 +336,14 @@ def parse_entry(
     return Entry(
         slug=slug,
         path=path,
-        title=title or _readable(slug),
+        title=title or readable_title(slug),
         type=entry_type_for(slug),
         sections=tuple(sections),
         links=tuple(links),
         sources=tuple(sources),
         verification=verification,
         unverified=None if verification else unverified,
+        unverified_line=0 if verification else unverified_line,
         summary=summary,
         duplicate_sections=tuple(duplicates),
         flags=flags,

@@ -24,7 +24,9 @@ from kbtui.kb.model import PathStep
 
 PATHS_FOLDER = "paths"
 
-_BARE = re.compile(r"^\s*<?([^\s<>—–:]+?)>?(?=[\s—–:.,;]|$)")
+# A bare target ends at a space, a dash, a colon or a comma, or at a full stop that ends
+# the word ("slug. note"): a dot inside it belongs to it ("../x" is one target, not ".").
+_BARE = re.compile(r"^\s*<?([^\s<>—–:]+?)>?(?=[\s—–:,;]|\.+(?:\s|$)|$)")
 _NOTE_LEAD = re.compile(r"^[\s—–:.,;-]+")
 # A planned duration opening the note: "slug — 15 min — note" or "slug (15 min): note".
 _MINUTES = re.compile(r"^\(?\s*(\d{1,3})\s*(?:min|mins|minutes)\b\.?\s*\)?", re.IGNORECASE)
