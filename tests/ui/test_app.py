@@ -32,6 +32,7 @@ from textual.widgets._toast import Toast
 
 from kbtui.ui.app import DARK_THEME, LIGHT_THEME, KBApp
 from kbtui.ui.screens.bookmarks import BookmarksScreen
+from kbtui.ui.screens.choices import MissingLinkScreen
 from kbtui.ui.screens.help import HelpScreen
 from kbtui.ui.screens.main import MainScreen
 from kbtui.ui.widgets.entry_list import EntryList, GroupList, HitList
@@ -533,17 +534,21 @@ def test_missing_link_is_marked_and_changes_nothing(kb: Path) -> None:
         before = history(app)
 
         missing.focus()
-        await pilot.press("enter")
+        await pilot.press("enter")  # offers a search for its words, or to write it
+        await settle(pilot)
+        assert isinstance(app.screen, MissingLinkScreen)
+        assert "'ghost-entry' is not in this KB yet." in screen_text(app)
+        await pilot.press("escape")
         await settle(pilot)
         assert reader_slug(app) == "door-knocking"
         assert history(app) == before
-        assert any("'ghost-entry' is not an entry in this KB" in n for n in notices(app))
 
-        count = len(app._notifications)
         await show(pilot, missing)
         assert await pilot.click(missing)
         await settle(pilot)
-        assert len(app._notifications) == count + 1
+        assert isinstance(app.screen, MissingLinkScreen)
+        await pilot.press("escape")
+        await settle(pilot)
         assert reader_slug(app) == "door-knocking"
         assert history(app) == before
 
@@ -863,11 +868,18 @@ def test_hostile_entry_is_shown_literally(kb: Path) -> None:
         await pilot.click(offset=locate(app, "press here", within=view))
         x, y = locate(app, "[@click=app.quit]", within=markup_link)
         await pilot.click(offset=(x + 3, y))
+        await settle(pilot)
+        assert isinstance(app.screen, MissingLinkScreen)  # the target, shown literally
+        assert "'[@click=app.quit]' is not in this KB yet." in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.click(offset=locate(app, "Hostile [bold]red[/bold] entry", within=view))
         await settle(pilot)
         assert app.is_running and reader_slug(app) == "hostile"
         markup_link.focus()
-        await pilot.press("enter", "tab", "enter")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert isinstance(app.screen, MainScreen)
@@ -880,13 +892,14 @@ def test_notifications_show_kb_text_literally(kb: Path) -> None:
 
     async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
         await pilot.press("b")  # "Bookmarked <title>"
-        link_to(app, None, "[@click=app.quit]").focus()
-        await pilot.press("enter")  # "'<target>' is not an entry in this KB."
         await settle(pilot)
         toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
-        assert len(toasts) == 2, toasts
+        assert len(toasts) == 1, toasts
         assert any("Hostile [bold]red[/bold] entry" in toast for toast in toasts), toasts
-        assert any("'[@click=app.quit]' is not an entry" in toast for toast in toasts), toasts
+        link_to(app, None, "[@click=app.quit]").focus()
+        await pilot.press("enter")  # the missing link's choices, with its target as text
+        await settle(pilot)
+        assert "'[@click=app.quit]' is not in this KB yet." in screen_text(app)
         assert app.is_running
 
     drive(kb, scenario, notifications=True, open_slug="hostile")

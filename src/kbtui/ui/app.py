@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
 from textual.message import Message
 
-from kbtui.library import Library, LibraryEvent
+from kbtui.library import IndexReady, Library, LibraryEvent
 from kbtui.state import StateChange, UserState
 from kbtui.ui.base import KBAppBase
 from kbtui.ui.commands import EntryCommands, KBCommands
 from kbtui.ui.messages import UserStateChanged, message_for
 from kbtui.ui.screens.main import MainScreen
 
+if TYPE_CHECKING:
+    from kbtui.watch import KBWatcher
+
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+
+
+@dataclass
+class _LibraryNews(Message):
+    """An event of the KB session, perhaps from another thread: relayed to every screen."""
+
+    event: LibraryEvent
 
 
 @dataclass
@@ -48,8 +59,11 @@ class KBApp(KBAppBase):
         open_slug: str | None = None,
         save: bool = True,
         present: str | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
+        self.follow_files = watch  # follow changes to the KB's files
+        self._watcher: KBWatcher | None = None
         self.library = Library(kb_root)
         self.user = UserState(str(kb_root), persist=save)
         self.open_slug = open_slug
@@ -76,11 +90,28 @@ class KBApp(KBAppBase):
             )
 
     def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
         self.library.close()
 
     def _library_event(self, event: LibraryEvent) -> None:
         """On whichever thread did the work: post_message is thread-safe."""
-        self.main_screen.post_message(message_for(event))
+        self.post_message(_LibraryNews(event))
+
+    @on(_LibraryNews)
+    def _library_news(self, message: _LibraryNews) -> None:
+        """Every screen hears of the KB session's news (the problems view follows too)."""
+        for screen in self.screen_stack:
+            screen.post_message(message_for(message.event))
+        if isinstance(message.event, IndexReady) and self.follow_files and self._watcher is None:
+            self._start_watching()
+
+    def _start_watching(self) -> None:
+        """Follow the KB's files from now on: edits, additions, renames, removals."""
+        from kbtui.watch import KBWatcher
+
+        self._watcher = KBWatcher(self.library)
+        self._watcher.start()
 
     # -- the user's state -----------------------------------------------------------------
 

@@ -99,3 +99,11 @@ def message_for(event: library.LibraryEvent) -> Message:
     if isinstance(event, library.IndexFailed):
         return IndexFailed(event.reason)
     return GraphReady()
+
+
+@dataclass
+class SimilarFound(Message):
+    """Entries alike in content to ``slug`` (for its "Similar entries")."""
+
+    slug: str
+    outlines: list[EntryOutline]

@@ -15,13 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header
 
 from kbtui.kb.boundary import display_name
 from kbtui.library import EntryUnavailable, freeze_heap
 from kbtui.paths import kb_display_name
-from kbtui.ui.base import KBAppBase, kb_app
 from kbtui.ui.messages import (
     EntriesListed,
     EntryLoaded,
@@ -32,8 +30,10 @@ from kbtui.ui.messages import (
     IndexReady,
     MissingLink,
     OpenEntry,
+    SimilarFound,
     UserStateChanged,
 )
+from kbtui.ui.screens.curating import CuratingActions
 from kbtui.ui.widgets.entry_list import EntryList
 from kbtui.ui.widgets.links import EntryLink, missing_notice
 from kbtui.ui.widgets.nav import NavBar
@@ -43,7 +43,7 @@ from kbtui.ui.widgets.search_pane import SearchPane, entries_noun
 NARROW_WIDTH = 90
 
 
-class MainScreen(Screen[None]):
+class MainScreen(CuratingActions):
     """Search and entry list on the left, the reader on the right."""
 
     AUTO_FOCUS = "#entries"  # the list, not the first focusable widget (the search box)
@@ -61,6 +61,8 @@ class MainScreen(Screen[None]):
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="bookmark.list"),
         Binding("l", "toggle_list", "Show or hide the list", show=False, id="layout.list"),
         Binding("p", "present", "Present a reading path", show=False, id="present.open"),
+        Binding("e", "edit", "Edit in your editor", show=False, id="curate.edit"),
+        Binding("c", "problems", "Problems in the KB", show=False, id="curate.problems"),
         Binding(
             "space,pagedown",
             "page(1)",
@@ -130,16 +132,8 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     @property
-    def kbapp(self) -> KBAppBase:
-        return kb_app(self)
-
-    @property
     def pane(self) -> SearchPane:
         return self.query_one(SearchPane)
-
-    @property
-    def reader(self) -> Reader:
-        return self.query_one(Reader)
 
     def on_mount(self) -> None:
         self._update_nav()
@@ -194,6 +188,20 @@ class MainScreen(Screen[None]):
         self.pane.index_ready(message.in_memory)
         for notice in message.report.notices:
             self.notify(notice, title="Search index", severity="warning", timeout=8, markup=False)
+        entry = self.reader.entry
+        if message.report.changed and entry is not None and self.started:
+            # The files changed (an editor, a git pull): the open entry is read again,
+            # in place; one that was deleted says so.
+            if self.kbapp.library.outline(entry.slug) is None:
+                self.notify(
+                    f"“{display_name(entry.title)}” is no longer in the KB: its file was "
+                    "deleted or moved. What you see is what it said.",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
+            else:
+                self.post_message(OpenEntry(entry.slug, history=False))
 
     @on(IndexFailed)
     def index_failed(self, message: IndexFailed) -> None:
@@ -209,6 +217,18 @@ class MainScreen(Screen[None]):
     @on(GraphReady)
     async def graph_ready(self) -> None:
         await self.reader.redraw()  # its links resolve and its backlinks are known now
+        if self.reader.entry is not None:
+            self._similar_worker(self.reader.entry.slug)
+
+    @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
+    def _similar_worker(self, slug: str) -> None:
+        library = self.kbapp.library
+        if library.graph_ready:  # never waits for the graph: it comes with GraphReady
+            self.post_message(SimilarFound(slug, library.similar(slug)))
+
+    @on(SimilarFound)
+    async def similar_found(self, message: SimilarFound) -> None:
+        await self.reader.show_similar(message.slug, message.outlines)
 
     # -- opening entries ---------------------------------------------------------------
 
@@ -245,6 +265,7 @@ class MainScreen(Screen[None]):
         await reader.show_entry(entry, place=place, query=request.query)
         self.pane.highlight(entry.slug)
         self.query_one(NavBar).where(self._where(reader.marked_query, reader.marked))
+        self._similar_worker(entry.slug)
         if self.has_class("-narrow"):
             self.add_class("-reading")  # one pane at a time: the reader comes forward
         restored = place is not None and place.link is not None  # a link has focus again
@@ -263,15 +284,22 @@ class MainScreen(Screen[None]):
 
     @on(MissingLink)
     def missing_link(self, message: MissingLink) -> None:
-        """Offer what there is instead: a search for the missing entry's words."""
+        """Offer what there is instead: a search for its words, or to write it."""
         if message.outside:
             missing_notice(self, message.target, outside=True)
             return
+        from kbtui.ui.screens.choices import CREATE, SEARCH, MissingLinkScreen
+
         words = " ".join(re.findall(r"[^\W_]+", message.target.rsplit("/", 1)[-1]))
-        missing_notice(self, message.target, outside=False, offer=f" Searching for “{words}”.")
-        if words:
-            self.remove_class("-reading")
-            self.pane.search_for(words)
+
+        def chosen(choice: str | None) -> None:
+            if choice == SEARCH and words:
+                self.remove_class("-reading")
+                self.pane.search_for(words)
+            elif choice == CREATE:
+                self._create_and_edit(message.target)
+
+        self.app.push_screen(MissingLinkScreen(message.target, words), chosen)
 
     @on(EntryMissing)
     def entry_missing(self, message: EntryMissing) -> None:
@@ -338,28 +366,6 @@ class MainScreen(Screen[None]):
 
     def focus_reader(self) -> None:
         self.set_focus(self.reader, scroll_visible=False)
-
-    def action_page(self, direction: int) -> None:
-        if direction > 0:
-            self.reader.scroll_page_down()
-        else:
-            self.reader.scroll_page_up()
-
-    def action_edge(self, end: int) -> None:
-        if end:
-            self.reader.scroll_end(animate=False)
-        else:
-            self.reader.scroll_home(animate=False)
-
-    def action_section(self, direction: int) -> None:
-        self.reader.jump_section(direction)
-
-    def action_match(self, direction: int) -> None:
-        if not self.reader.marked:
-            self.notify("No searched words are marked here: search, then open a hit.", timeout=3)
-        elif not self.reader.jump_match(direction):
-            where = "below" if direction > 0 else "above"
-            self.notify(f"No more sections with the searched words {where}.", timeout=3)
 
     def action_back(self) -> None:
         slug = self.kbapp.user.back()

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from rich.text import Text
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from kbtui.kb.boundary import display_name
 from kbtui.kb.markdown import rewrite_citations
 from kbtui.kb.model import LINK_SECTIONS, Backlink, Entry, LinkKind, SectionKey, type_label
+from kbtui.kb.outline import EntryOutline
 from kbtui.kb.trust import trust_parts, verification_line
 from kbtui.ui.widgets.links import CITE, EntryLink
 
@@ -39,12 +41,21 @@ def cite_links(markdown: str) -> str:
     )
 
 
-def _heading(text: str, note: str = "") -> Static:
+class SectionHeading(Static):
+    """A section's heading; ``section`` is the section's name in the file (for the
+    editor's line and for ``[`` / ``]``)."""
+
+    def __init__(self, label: Text, section: str | None) -> None:
+        super().__init__(label, classes="link-heading")
+        self.section = section
+
+
+def _heading(text: str, note: str = "", section: str | None = None) -> Static:
     label = Text(text, style="bold")
     if note:
         label.append(" — ", style="dim")
         label.append(note, style="italic")
-    return Static(label, classes="link-heading")
+    return SectionHeading(label, section)
 
 
 def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
@@ -85,11 +96,20 @@ def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
             text = section.markdown.strip() or "_(empty)_"
             if section.key is SectionKey.SUMMARY and entry.summary_missing:
                 note = (note + "; " if note else "") + "summary missing"
-            widgets.append(_heading(heading, note))
+            widgets.append(_heading(heading, note, section.name))
             widgets.append(Markdown(cite_links(text), open_links=False, classes="section-body"))
             widgets.extend(_cited_in(entry, section.name, context))
     widgets.extend(_backlinks(entry, context))
+    widgets.append(_heading("Similar entries", "alike in content, not linked yet"))
+    widgets.append(Vertical(Static(Text("Finding similar entries…", style="dim")), id="similar"))
     return widgets
+
+
+def similar_links(outlines: list[EntryOutline]) -> list[Widget]:
+    """The links of the "Similar entries" section (found after the entry is shown)."""
+    if not outlines:
+        return [Static(Text("Nothing alike enough yet.", style="dim"))]
+    return [EntryLink(o.slug, o.slug, o.title, type_label(o.type)) for o in outlines]
 
 
 def _cited_in(entry: Entry, section: str, context: LinkLookup) -> list[Widget]:
@@ -128,7 +148,7 @@ def _steps(entry: Entry, context: LinkLookup) -> list[Widget]:
 def _link_section(
     entry: Entry, name: str, key: SectionKey, note: str, context: LinkLookup
 ) -> list[Widget]:
-    widgets: list[Widget] = [_heading(name, note)]
+    widgets: list[Widget] = [_heading(name, note, name)]
     sources = {s.text: s for s in entry.sources}
     links = [k for k in entry.links if k.section == name and k.kind is LINK_SECTIONS[key]]
     for link in links:

@@ -19,6 +19,7 @@ from kbtui.ui.widgets.links import EntryLink, LinkArea
 
 if TYPE_CHECKING:
     from kbtui.kb.model import Entry
+    from kbtui.kb.outline import EntryOutline
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,27 @@ class Reader(LinkArea, can_focus=True):
             return False
         self.scroll_to(y=target.virtual_region.y, animate=False)
         return True
+
+    async def show_similar(self, slug: str, outlines: list[EntryOutline]) -> None:
+        """Fill the "Similar entries" section, if ``slug`` is still the entry shown."""
+        from kbtui.ui.widgets.entry_view import similar_links
+
+        if self.entry is None or self.entry.slug != slug:
+            return
+        for box in self.query("#similar"):
+            await box.remove_children()
+            await box.mount_all(similar_links(outlines))
+
+    def section_in_view(self) -> str | None:
+        """The name of the section at the top of the reader (for the editor's line)."""
+        from kbtui.ui.widgets.entry_view import SectionHeading
+
+        current: str | None = None
+        for heading in self.query(SectionHeading):
+            if heading.virtual_region.y > self.scroll_y + 1:
+                break
+            current = heading.section or current
+        return current
 
     def jump_section(self, direction: int) -> bool:
         """``]`` / ``[``: the next or previous section heading to the top."""
