@@ -1,32 +1,38 @@
 """Printable handouts: one entry or a whole reading path as self-contained HTML or Markdown.
 
-The HTML carries its own print stylesheet and no external assets; links between
+The HTML comes from the same templates as the room's web reader, carries its own
+print stylesheet (each entry on its own page) and no external assets; links between
 entries in the handout become in-document anchors, links to entries left out are
 plain text. KB text stays data: raw HTML in an entry is escaped, never passed on.
+
+A reading path's handout comes in two editions. The trainer's has each step's note
+and planned minutes; the participant's (what every front end gives by default) has
+neither: :func:`make_handout` picks one.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import mistune
+from typing import TYPE_CHECKING
 
 from kbtui.kb import KnowledgeBase
+from kbtui.kb.boundary import display, display_name
 from kbtui.kb.markdown import rewrite_citations
-from kbtui.kb.model import LINK_SECTIONS, Entry, LinkKind, SectionKey, type_label
+from kbtui.kb.model import LINK_SECTIONS, Backlink, Entry, LinkKind, SectionKey, type_label
 from kbtui.kb.trust import trust_line, verification_line
 from kbtui.paths import write_atomic
+from kbtui.templates.view import anchor as anchor
 
 if TYPE_CHECKING:
     from kbtui.library import Library
 
 FORMATS = ("html", "md")
+EDITIONS = ("participant", "trainer")
+DEFAULT_EDITION = "participant"
 
 
 class ExportError(Exception):
@@ -38,6 +44,7 @@ class HandoutItem:
     entry: Entry
     step: int | None = None
     note: str = ""
+    minutes: int | None = None  # planned for this step
 
 
 @dataclass(frozen=True)
@@ -46,14 +53,20 @@ class Handout:
     intro: str
     items: tuple[HandoutItem, ...]
     appendix: tuple[Entry, ...] = ()  # the sources the entries cite
+    edition: str = ""  # "trainer" or "participant" for a reading path's handout
 
     @property
     def slugs(self) -> set[str]:
         return {i.entry.slug for i in self.items} | {e.slug for e in self.appendix}
 
+    @property
+    def total_minutes(self) -> int:
+        return sum(i.minutes or 0 for i in self.items)
 
-def anchor(slug: str) -> str:
-    return "entry-" + re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+    def for_participants(self) -> Handout:
+        """The same handout without anything meant for the trainer alone."""
+        items = tuple(replace(i, note="", minutes=None) for i in self.items)
+        return replace(self, items=items, edition="participant" if self.edition else "")
 
 
 def _cited_sources(kb: KnowledgeBase, entries: list[Entry]) -> tuple[Entry, ...]:
@@ -103,140 +116,86 @@ def handout_for_path(kb: KnowledgeBase, name: str) -> Handout:
             raise ExportError(
                 f"Step {step.number} of {path.slug} names {step.target!r}, which is not in this KB."
             )
-        items.append(HandoutItem(kb.entries[slug], step.number, step.note))
+        items.append(HandoutItem(kb.entries[slug], step.number, step.note, step.minutes))
     if not items:
         raise ExportError(f"The reading path {path.slug} has no steps to export.")
     return Handout(
-        path.title, path.intro, tuple(items), _cited_sources(kb, [i.entry for i in items])
+        path.title,
+        path.intro,
+        tuple(items),
+        _cited_sources(kb, [i.entry for i in items]),
+        edition="trainer",
     )
 
 
-def _with_citation_links(markdown: str) -> str:
-    return rewrite_citations(
-        markdown,
-        lambda names: (
-            "[source: " + "; ".join(f"[{n}]({n.replace(' ', '%20')})" for n in names) + "]"
-        ),
-    )
+def make_handout(
+    kb: KnowledgeBase, slug: str, is_path: bool, edition: str = DEFAULT_EDITION
+) -> Handout:
+    """The handout of an entry, or of a reading path in ``edition``."""
+    if edition not in EDITIONS:
+        raise ExportError(f"Unknown edition {edition!r}: use participant or trainer.")
+    handout = handout_for_path(kb, slug) if is_path else handout_for_entry(kb, slug)
+    return handout if edition == "trainer" else handout.for_participants()
 
 
-class _HandoutRenderer(mistune.HTMLRenderer):
-    """Entry Markdown to HTML: KB links become anchors or text; nothing external loads."""
+class _KBLookup:
+    """What an entry's view asks of the KB, answered by a fully loaded KB."""
 
-    def __init__(self, kb: KnowledgeBase, included: set[str]) -> None:
-        super().__init__(escape=True)
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.included = included
 
-    def link(self, text: str, url: str, title: str | None = None) -> str:
-        slug, _ = self.kb.resolver.resolve(url)
-        if slug in self.included:
-            return f'<a href="#{anchor(slug)}">{text}</a>'
-        return f'<span class="offline-link">{text}</span>'
+    def resolve(self, target: str) -> tuple[str | None, bool]:
+        slug, outside = self.kb.resolver.resolve(target)
+        return slug, outside is not None
 
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        return f'<span class="image-omitted">[image: {html.escape(text)}]</span>'
+    def title_of(self, slug: str) -> str | None:
+        entry = self.kb.entries.get(slug)
+        return entry.title if entry is not None else None
 
-
-def _html_links(kb: KnowledgeBase, entry: Entry, section: str, included: set[str]) -> str:
-    rows = []
-    for resolved in kb.links_of(entry.slug):
-        link = resolved.link
-        if link.section != section:
-            continue
-        slug = resolved.resolved
-        label = html.escape(kb.entries[slug].title if slug else link.target)
-        detail = ""
-        if link.kind is LinkKind.SOURCE:
-            source = next((s for s in entry.sources if s.text == link.label), None)
-            if source is not None and source.grounding:
-                detail = f' <span class="detail">grounding: {html.escape(source.grounding)}</span>'
-        if slug in included:
-            rows.append(f'<li><a href="#{anchor(slug)}">{label}</a>{detail}</li>')
-        elif slug:
-            rows.append(
-                f'<li>{label} <span class="detail">(in the KB as {html.escape(slug)})'
-                f"</span>{detail}</li>"
-            )
-        else:
-            rows.append(f'<li>{label} <span class="detail">(not in this KB)</span></li>')
-    return "<ul>" + "".join(rows) + "</ul>" if rows else ""
+    def backlinks(self, slug: str) -> tuple[Backlink, ...] | None:
+        return self.kb.backlinks(slug)
 
 
-def _html_entry(
-    kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str], render: Any
-) -> str:
-    entry = item.entry if isinstance(item, HandoutItem) else item
-    parts = [f'<section class="entry" id="{anchor(entry.slug)}">']
-    step = f"Step {item.step}: " if isinstance(item, HandoutItem) and item.step else ""
-    parts.append(f"<h2>{html.escape(step + entry.title)}</h2>")
-    parts.append(
-        f'<p class="meta">{html.escape(type_label(entry.type))} · '
-        f"{html.escape(trust_line(entry))}</p>"
-    )
-    if isinstance(item, HandoutItem) and item.note:
-        parts.append(
-            f'<aside class="note"><strong>Trainer\'s note:</strong> '
-            f"{html.escape(item.note)}</aside>"
-        )
-    for section in entry.sections:
-        parts.append(f"<h3>{html.escape(section.name or 'Notes')}</h3>")
-        if section.key in LINK_SECTIONS:
-            links = _html_links(kb, entry, section.name, included)
-            parts.append(links or render(section.markdown))
-            checked = verification_line(entry)
-            if section.key is SectionKey.SOURCES and checked:
-                parts.append(f'<p class="detail">{html.escape(checked)}</p>')
-        else:
-            parts.append(render(_with_citation_links(section.markdown)))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-_CSS = """
-body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; max-width: 46em; margin: 2em auto;
-       padding: 0 1em; color: #111; }
-h1 { font-size: 1.8em; margin-bottom: .2em; }
-h2 { font-size: 1.35em; border-bottom: 1px solid #999; padding-bottom: .15em; margin-top: 1.6em; }
-h3 { font-size: 1.05em; margin: 1em 0 .3em; }
-.meta, .detail { color: #555; font-size: .9em; }
-.note { border-left: 4px solid #333; background: #f2f2f2; padding: .4em .8em; margin: .6em 0; }
-nav ol { padding-left: 1.4em; }
-a { color: #111; }
-.offline-link { text-decoration: underline dotted; }
-@media print {
-  body { margin: 0; max-width: none; }
-  section.entry { break-before: page; }
-  a { text-decoration: none; }
+EDITION_LABELS = {
+    "participant": "Participant's edition",
+    "trainer": "Trainer's edition: with the step notes and planned times",
 }
-"""
 
 
 def render_html(kb: KnowledgeBase, handout: Handout) -> str:
+    """The handout as one self-contained HTML file (from the shared templates)."""
+    from markupsafe import Markup
+
+    from kbtui.templates import asset
+    from kbtui.templates import render as render_template
+    from kbtui.templates.view import entry_view
+
+    lookup = _KBLookup(kb)
     included = handout.slugs
-    renderer = mistune.create_markdown(renderer=_HandoutRenderer(kb, included))
-    body = [f"<h1>{html.escape(handout.title)}</h1>"]
-    if handout.intro:
-        body.append(f'<p class="intro">{html.escape(handout.intro)}</p>')
-    body.append("<nav><h2>Contents</h2><ol>")
-    for item in handout.items:
-        body.append(
-            f'<li><a href="#{anchor(item.entry.slug)}">{html.escape(item.entry.title)}</a></li>'
-        )
-    if handout.appendix:
-        body.append('<li><a href="#sources">Sources</a></li>')
-    body.append("</ol></nav>")
-    for item in handout.items:
-        body.append(_html_entry(kb, item, included, renderer))
-    if handout.appendix:
-        body.append('<h2 id="sources">Sources</h2>')
-        for source in handout.appendix:
-            body.append(_html_entry(kb, source, included, renderer))
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(handout.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        "<body>\n" + "\n".join(body) + '\n<footer class="detail">Made with kbtui from the KB '
-        f"{html.escape(kb.name)}.</footer>\n</body>\n</html>\n"
+
+    def href(slug: str) -> str | None:
+        return "#" + anchor(slug) if slug in included else None
+
+    trainer = handout.edition == "trainer"
+    items = [
+        {
+            "view": entry_view(item.entry, lookup, href, trainer=trainer, backlinks=False),
+            "prefix": f"Step {item.step}: " if item.step else "",
+            "note": display(item.note),
+            "minutes": item.minutes,
+        }
+        for item in handout.items
+    ]
+    return render_template(
+        "handout/handout.html",
+        title=display_name(handout.title),
+        intro=[display(p.strip()) for p in handout.intro.split("\n\n") if p.strip()],
+        edition=EDITION_LABELS.get(handout.edition, ""),
+        items=items,
+        total_minutes=handout.total_minutes,
+        appendix=[entry_view(e, lookup, href, backlinks=False) for e in handout.appendix],
+        css=Markup(asset("handout/handout.css")),
+        kb_name=display_name(kb.name),
     )
 
 
@@ -275,6 +234,8 @@ def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) 
     step = f"Step {item.step}: " if isinstance(item, HandoutItem) and item.step else ""
     out = [f'<a id="{anchor(entry.slug)}"></a>', "", f"## {step}{entry.title}", ""]
     out += [f"*{type_label(entry.type)} · {trust_line(entry)}*", ""]
+    if isinstance(item, HandoutItem) and item.minutes:
+        out += [f"Planned: {item.minutes} min", ""]
     if isinstance(item, HandoutItem) and item.note:
         out += [f"> **Trainer's note:** {item.note}", ""]
     for section in entry.sections:
@@ -299,11 +260,14 @@ def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) 
 def render_markdown(kb: KnowledgeBase, handout: Handout) -> str:
     included = handout.slugs
     out = [f"# {handout.title}", ""]
+    if handout.edition:
+        out += [f"*{EDITION_LABELS[handout.edition]}*", ""]
     if handout.intro:
         out += [handout.intro, ""]
     out += ["## Contents", ""]
     for number, item in enumerate(handout.items, 1):
-        out.append(f"{number}. [{item.entry.title}](#{anchor(item.entry.slug)})")
+        minutes = f" ({item.minutes} min)" if item.minutes else ""
+        out.append(f"{number}. [{item.entry.title}](#{anchor(item.entry.slug)}){minutes}")
     if handout.appendix:
         out.append(f"{len(handout.items) + 1}. [Sources](#sources)")
     out.append("")
@@ -351,18 +315,30 @@ def write_new(path: Path, text: str, force: bool = False) -> Path:
     return path
 
 
-def write_handout(library: Library, slug: str, is_path: bool, fmt: str, folder: Path) -> Path:
-    """The handout of one entry or reading path, written under a free name in
-    ``folder``; returns where it went."""
+def write_handout(
+    library: Library,
+    slug: str,
+    is_path: bool,
+    fmt: str,
+    folder: Path,
+    edition: str = DEFAULT_EDITION,
+) -> Path:
+    """The handout of one entry or reading path (a path's in ``edition``: participant
+    unless the trainer asks), written under a free name in ``folder``; returns where
+    it went."""
     kb = library.load_all()  # rendered Markdown: the session's own graph has outlines only
-    handout = handout_for_path(kb, slug) if is_path else handout_for_entry(kb, slug)
-    stem = slug.rsplit("/", 1)[-1]
-    return write_new(free_name(folder, stem, fmt), render(kb, handout, fmt))
+    handout = make_handout(kb, slug, is_path, edition)
+    return write_new(free_name(folder, slug.rsplit("/", 1)[-1], fmt), render(kb, handout, fmt))
+
+
+def file_stem(stem: str) -> str:
+    """``stem`` as a plain file name: letters, digits, dots, dashes and underscores."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "handout"
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:
     """``folder/stem.fmt``, or ``stem-2.fmt`` and so on when that name is taken."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "handout"
+    safe = file_stem(stem)
     candidate = folder / f"{safe}.{fmt}"
     number = 2
     while candidate.exists():

@@ -25,6 +25,7 @@ COMMANDS = {
     "index": "kbtui.cli.search_commands:cmd_index",
     "export": "kbtui.cli.training_commands:cmd_export",
     "present": "kbtui.cli.training_commands:cmd_present",
+    "serve": "kbtui.cli.serve_command:cmd_serve",
 }
 
 
@@ -105,10 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     from kbtui.cli.search_commands import add_search_commands
+    from kbtui.cli.serve_command import add_serve_command
     from kbtui.cli.training_commands import add_training_commands
 
     add_search_commands(commands, _add_kb)
     add_training_commands(commands, _add_kb)
+    add_serve_command(commands, _add_kb)
     return parser
 
 

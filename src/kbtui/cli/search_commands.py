@@ -29,7 +29,7 @@ def add_search_commands(commands: Any, add_kb: Callable[..., None]) -> None:
     index.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
 
 
-class _ProgressBar:
+class ProgressBar:
     """A one-line progress bar on a terminal's stderr; silent when not a terminal."""
 
     def __init__(self, label: str) -> None:
@@ -54,7 +54,7 @@ class _ProgressBar:
 def _open_index(args: argparse.Namespace, rebuild: bool = False) -> tuple[Library, SyncReport]:
 
     library = Library(resolve_kb(getattr(args, "kb", None)))
-    report = library.open_index(progress=_ProgressBar("Indexing"), rebuild=rebuild)
+    report = library.open_index(progress=ProgressBar("Indexing"), rebuild=rebuild)
     if report is None:
         raise UsageError(f"The search index could not be opened ({library.index_error}).")
     for notice in report.notices:

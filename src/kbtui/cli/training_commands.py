@@ -24,6 +24,13 @@ def add_training_commands(commands: Any, add_kb: Callable[..., None]) -> None:
         default="html",
         help="html (for print, the default) or md",
     )
+    export.add_argument(
+        "--edition",
+        choices=("participant", "trainer"),
+        default="participant",
+        help="a reading path's handout for participants (the default: no trainer notes) "
+        "or for the trainer (with each step's note and planned minutes)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     add_kb(export, argparse.SUPPRESS)
@@ -34,19 +41,20 @@ def add_training_commands(commands: Any, add_kb: Callable[..., None]) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kbtui.export import ExportError, handout_for_entry, handout_for_path, render, write_new
+    from kbtui.export import ExportError, make_handout, render, write_new
     from kbtui.library import Library
 
     if bool(args.slug) == bool(args.path):
         raise UsageError("Name either an entry (SLUG) or a reading path (--path NAME), not both.")
     kb = Library(resolve_kb(getattr(args, "kb", None))).load_all()
     try:
-        handout = handout_for_path(kb, args.path) if args.path else handout_for_entry(kb, args.slug)
+        handout = make_handout(kb, args.path or args.slug, bool(args.path), args.edition)
         written = write_new(Path(args.output), render(kb, handout, args.format), args.force)
     except ExportError as error:
         raise UsageError(str(error)) from None
     count = len(handout.items) + len(handout.appendix)
-    say(f"Wrote {written} ({args.format}, {count} entr{'y' if count == 1 else 'ies'}).")
+    edition = f"{handout.edition} edition, " if handout.edition else ""
+    say(f"Wrote {written} ({args.format}, {edition}{count} entr{'y' if count == 1 else 'ies'}).")
     return 0
 
 

@@ -6,6 +6,7 @@ model (``kbtui.kb.model``) so a front end can paint its list before the model lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -21,3 +22,17 @@ class EntryOutline:
 
 def sort_key(outline: EntryOutline) -> tuple[str, str, str]:
     return (outline.type, outline.title.casefold(), outline.slug)
+
+
+# Reading paths first (a trainer's way in), then concepts, case studies, sources.
+TYPE_ORDER = {"path": 0, "concept": 1, "case-study": 2, "source": 3}
+
+
+def group_entries(entries: Iterable[EntryOutline]) -> list[tuple[str, list[EntryOutline]]]:
+    """Entries grouped by type, in :data:`TYPE_ORDER` (other types after, by name),
+    each group by title."""
+    groups: dict[str, list[EntryOutline]] = {}
+    for entry in entries:
+        groups.setdefault(entry.type, []).append(entry)
+    ordered = sorted(groups, key=lambda t: (TYPE_ORDER.get(t, 9), t))
+    return [(t, sorted(groups[t], key=lambda e: e.title.casefold())) for t in ordered]
