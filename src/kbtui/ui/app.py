@@ -19,6 +19,7 @@ from kbtui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from kbtui.watch import KBWatcher
+    from kbtui.web.server import RoomServer
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -60,9 +61,13 @@ class KBApp(KBAppBase):
         save: bool = True,
         present: str | None = None,
         watch: bool = True,
+        room_host: str = "0.0.0.0",
+        room_port: int = 8765,
     ) -> None:
         super().__init__()
         self.follow_files = watch  # follow changes to the KB's files
+        self.room_server: RoomServer | None = None
+        self.room_host, self.room_port = room_host, room_port
         self._watcher: KBWatcher | None = None
         self.library = Library(kb_root)
         self.user = UserState(str(kb_root), persist=save)
@@ -90,6 +95,8 @@ class KBApp(KBAppBase):
             )
 
     def on_unmount(self) -> None:
+        if self.room_server is not None:
+            self.room_server.stop()
         if self._watcher is not None:
             self._watcher.stop()
         self.library.close()
@@ -205,6 +212,57 @@ class KBApp(KBAppBase):
             return
         self.push_screen(HelpScreen(self.help_groups()))
 
+    # -- the training room ---------------------------------------------------------------
+
+    def action_share_room(self) -> None:
+        """Start the web reader for the room (or show it, if it runs), with its panel."""
+        if self.room_server is None:
+            self._room_worker()
+        else:
+            self._show_room()
+
+    @work(thread=True, exclusive=True, group="room", exit_on_error=False)
+    def _room_worker(self) -> None:
+        from kbtui.room import Room
+        from kbtui.web.server import RoomServer, RoomServerError
+
+        server = RoomServer(self.library, Room(), host=self.room_host, port=self.room_port)
+        try:
+            server.start()
+        except RoomServerError as error:
+            self.call_from_thread(
+                self.notify, str(error), title="Room", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(self._room_started, server)
+
+    def _room_started(self, server: RoomServer) -> None:
+        self.room_server = server
+        self._show_room()
+
+    def _show_room(self) -> None:
+        from kbtui.ui.screens.room import RoomScreen
+
+        if self.room_server is None:
+            return
+
+        def closed(stop: bool | None) -> None:
+            if stop:
+                self.stop_room()
+
+        self.push_screen(RoomScreen(self.room_server), closed)
+
+    def stop_room(self) -> None:
+        if self.room_server is not None:
+            self.room_server.stop()
+            self.room_server = None
+            self.notify("Stopped sharing with the room.", title="Room", timeout=4)
+
+    def show_to_room(self, path_slug: str, step: int) -> None:
+        """The presenter shows a step: followers' pages follow it."""
+        if self.room_server is not None:
+            self.room_server.room.show(path_slug, step)
+
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
         self.user.set_theme(self.theme)
@@ -220,3 +278,6 @@ class KBApp(KBAppBase):
 
     def action_rebuild_index(self) -> None:
         self.main_screen.action_rebuild_index()
+
+    def action_problems(self) -> None:
+        self.main_screen.action_problems()

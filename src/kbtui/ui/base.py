@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from kbtui.library import Library
     from kbtui.state import UserState
+    from kbtui.web.server import RoomServer
 
 
 class KBAppBase(App[None]):
@@ -23,12 +24,16 @@ class KBAppBase(App[None]):
 
     library: Library
     user: UserState
+    room_server: RoomServer | None = None  # while sharing with the room
 
     def present(self, path_slug: str, then_exit: bool = False) -> None:
         raise NotImplementedError
 
     def save_state(self) -> None:
         raise NotImplementedError
+
+    def show_to_room(self, path_slug: str, step: int) -> None:
+        """Tell the room's followers which step the presenter shows (if sharing)."""
 
 
 def kb_app(node: DOMNode) -> KBAppBase:

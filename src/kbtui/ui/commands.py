@@ -73,6 +73,12 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "A self-contained file for print",
     ),
     ("Export: this entry or path as Markdown", "action_export_md", "A Markdown file"),
+    (
+        "Share with the room: the KB on participants' phones",
+        "action_share_room",
+        "Start the web reader, show its address and QR code",
+    ),
+    ("Problems: what to fix in this KB", "action_problems", "kbtui check, in the app"),
     ("Search: rebuild the index", "action_rebuild_index", "Rebuild the search index"),
     ("Quit", "action_quit", "Leave kbtui"),
 )

@@ -63,6 +63,7 @@ class MainScreen(CuratingActions):
         Binding("p", "present", "Present a reading path", show=False, id="present.open"),
         Binding("e", "edit", "Edit in your editor", show=False, id="curate.edit"),
         Binding("c", "problems", "Problems in the KB", show=False, id="curate.problems"),
+        Binding("s", "app.share_room", "Share with the room", show=False, id="room.share"),
         Binding(
             "space,pagedown",
             "page(1)",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,6 +21,7 @@ from kbtui.kb.model import Entry, LinkKind, SectionKey, type_label
 from kbtui.library import EntryUnavailable, Library
 from kbtui.ui.base import kb_app
 from kbtui.ui.messages import MissingLink, OpenEntry
+from kbtui.ui.screens.room import FollowersChanged
 from kbtui.ui.widgets.entry_view import cite_links
 from kbtui.ui.widgets.links import EntryLink, LinkArea, missing_notice
 
@@ -43,6 +46,9 @@ class _Loaded(Message):
 class _Detour(Message):
     entry: Entry
 
+
+if TYPE_CHECKING:
+    from kbtui.room import RoomChanged
 
 now = time.monotonic  # the presenter's clock (a snapshot test stops it)
 
@@ -99,7 +105,8 @@ class PresenterScreen(Screen[None]):
         self.show_body = False
         self.started = now()
         self.step_started = self.started
-        self.extra: Text | None = None  # a line the app adds (e.g. devices following)
+        self.extra: Text | None = None  # how many devices follow, while sharing
+        self._unfollow: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="present", can_focus=False):
@@ -122,7 +129,34 @@ class PresenterScreen(Screen[None]):
             id="present-keys",
         )
 
+    def _announce(self) -> None:
+        """The step shown: to whoever listens, and to the room's followers."""
+        if self.path is None:
+            return
+        self.post_message(self.StepShown(self.path.slug, self.index))
+        kb_app(self).show_to_room(self.path.slug, self.index + 1)  # the room counts from 1
+
+    def _followers(self, change: RoomChanged) -> None:  # on the room's thread
+        self.post_message(FollowersChanged(change.followers))
+
+    @on(FollowersChanged)
+    def _followers_changed(self, message: FollowersChanged) -> None:
+        noun = "device follows" if message.followers == 1 else "devices follow"
+        self.extra = Text(f"{message.followers} {noun}", style="bold")
+        self._tick()
+
+    def on_unmount(self) -> None:
+        if self._unfollow is not None:
+            self._unfollow()
+        server = kb_app(self).room_server
+        if server is not None:
+            server.room.clear()  # the presenter stopped: followers see the list again
+
     def on_mount(self) -> None:
+        server = kb_app(self).room_server
+        self._unfollow = server.room.subscribe(self._followers) if server else None
+        if server is not None:
+            self._followers_changed(FollowersChanged(server.room.followers))
         self.query_one("#present-where", Static).update(Text("Loading the reading path…"))
         self.set_interval(1.0, self._tick)
         self._load()
@@ -193,7 +227,7 @@ class PresenterScreen(Screen[None]):
             self.notes.append(step.note)
         self.step_started = now()
         await self._show()
-        self.post_message(self.StepShown(self.path.slug, self.index))
+        self._announce()
 
     # -- showing ----------------------------------------------------------------------
 
@@ -306,8 +340,7 @@ class PresenterScreen(Screen[None]):
         self.set_focus(None)
         await self._show()
         self.query_one("#present", VerticalScroll).scroll_home(animate=False)
-        if self.path is not None:
-            self.post_message(self.StepShown(self.path.slug, self.index))
+        self._announce()
 
     async def action_next(self) -> None:
         if self.index + 1 < len(self.steps) or self.detour is not None:
