@@ -39,7 +39,15 @@ async def shoot(
 ) -> None:
     from kbtui.ui.app import KBApp
 
-    app = KBApp(kb, open_slug=open_slug, save=False, present=present)
+    app = KBApp(
+        kb,
+        open_slug=open_slug,
+        save=False,
+        present=present,
+        watch=False,
+        room_host="127.0.0.1",
+        room_port=0,
+    )
     app.theme = "textual-dark"
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -65,6 +73,14 @@ async def main(kb: Path) -> None:
     await shoot("small-80x24-reading", kb, (80, 24), ["enter"], open_slug="one-to-ones")
     await shoot("presenter", kb, (100, 30), ["space"], present="paths/first-training")
     await shoot("reading-path", kb, (120, 36), [], open_slug="paths/first-training")
+    await shoot("problems", kb, (120, 36), ["c"])
+    await shoot(
+        "search-marked",
+        kb,
+        (120, 36),
+        ["slash", "type:structure test", "enter", "n"],
+    )
+    await shoot("room-panel", kb, (120, 48), ["s"])
 
 
 if __name__ == "__main__":
