@@ -30,7 +30,7 @@ def kb(tmp_path: Path) -> Path:
 
 
 def make_app(kb: Path, **options: object) -> KBApp:
-    app = KBApp(kb, save=False, **options)  # type: ignore[arg-type]
+    app = KBApp(kb, save=False, watch=False, **options)  # type: ignore[arg-type]
     app.theme = DARK_THEME
     return app
 
@@ -68,7 +68,13 @@ def reading(slug: str) -> Callable[[KBApp], bool]:
 
         assert app.main_screen is not None
         entry = app.main_screen.query_one(Reader).entry
-        return entry is not None and entry.slug == slug and app.library.graph_ready
+        similar = " ".join(str(w.render()) for w in app.main_screen.query("#similar Static"))
+        return (
+            entry is not None
+            and entry.slug == slug
+            and app.library.graph_ready
+            and "Finding similar" not in similar
+        )
 
     return check
 

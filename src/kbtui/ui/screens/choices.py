@@ -37,6 +37,11 @@ class MissingLinkScreen(ModalScreen[str | None]):
             )
             yield Static(Text("Enter chooses · Esc closes", style="dim"))
 
+    def on_mount(self) -> None:
+        choices = self.query_one("#missing-choices", OptionList)
+        choices.highlighted = 0  # the search first: Enter takes it, Down then Enter writes
+        choices.focus()
+
     @on(OptionList.OptionSelected, "#missing-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
