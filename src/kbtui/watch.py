@@ -188,11 +188,16 @@ class KBWatcher:
                     self._changed.wait()
                 if self._stop.is_set():
                     return
-                # Wait for the burst to end, but not for ever.
+                # Wait for the burst to end, but not for ever. Polling sees a burst in
+                # slices, a scan apart: it has ended when a scan finds nothing more.
+                settle = self.settle
+                if self.backend == "poll":
+                    settle = max(settle, self.poll_interval + 0.1)
+                longest = max(self.max_delay, settle)
                 while not self._stop.is_set():
                     now = time.monotonic()
                     assert self._first_change is not None
-                    due = min(self._last_change + self.settle, self._first_change + self.max_delay)
+                    due = min(self._last_change + settle, self._first_change + longest)
                     if now >= due:
                         break
                     self._changed.wait(due - now)

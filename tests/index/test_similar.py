@@ -109,3 +109,20 @@ def test_the_model_follows_the_kb(tmp_path: Path) -> None:
     write_kb(root, {"vigil.md": "# Vigil\n\n## Body\n" + "lantern dusk procession vigil " * 5})
     index.sync()
     assert [other for other, _ in index.similar("lantern")] == ["vigil"]
+
+
+def test_strong_pairs_finds_every_pair_a_full_comparison_finds() -> None:
+    kb = load_kb(bundled_kb(), render=False)
+    model = Similarity(
+        {slug: entry_profile_text(e) for slug, e in kb.entries.items() if e.type != "path"}
+    )
+    for threshold in (0.05, 0.1, 0.25):
+        every = {
+            (model.slugs[one], model.slugs[two])
+            for one in range(model.size)
+            for two in range(one + 1, model.size)
+            if min(model.score(one, two), model.score(two, one)) >= threshold
+        }
+        found = {(one, two) for one, two, _ in model.strong_pairs(threshold)}
+        assert found == {tuple(sorted(pair)) for pair in every}, threshold
+        assert every or threshold == 0.25

@@ -173,3 +173,15 @@ def test_writing_a_wanted_entry_clears_every_link_to_it(tmp_path: Path) -> None:
     write_kb(root, {"sources/moblab.md": "# MobLab\n\n## Summary\nA lab. For campaigns.\n"})
     wanted = [w.slug for w in to_write_next(check(load_kb(root)))]
     assert "sources/moblab" not in wanted and len(wanted) == 12
+
+
+def test_where_one_missing_link_wants_its_entry_written() -> None:
+    from kbtui.kb.checks import slug_to_write
+    from kbtui.kb.model import LinkKind
+
+    assert slug_to_write("moblab", LinkKind.CITATION) == "sources/moblab"
+    assert slug_to_write("moblab", LinkKind.SOURCE) == "sources/moblab"
+    assert slug_to_write("glasgow", LinkKind.EXAMPLE) == "case-studies/glasgow"
+    assert slug_to_write("Phone-Trees.md", LinkKind.RELATED) == "phone-trees"
+    assert slug_to_write("toolkits/kit", LinkKind.RELATED) == "toolkits/kit"
+    assert slug_to_write("../../etc/passwd", LinkKind.RELATED) is None

@@ -135,3 +135,54 @@ def test_refresh_brings_listing_index_and_links_in_step(tmp_path: Path) -> None:
     assert library.outline("phone-trees") is not None
     assert {b.slug for b in library.backlinks("phone-trees") or ()} == {"alpha", "beta"}
     assert [h.slug for h in library.search("phone trees").hits][:1] == ["phone-trees"]
+
+
+def test_an_edit_updates_the_links_in_place_as_a_rebuild_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = kb_with_a_gap(tmp_path / "kb")
+    write_kb(root, {"gamma.md": CONCEPT.format(title="Gamma", related="- alpha\n- beta")})
+    library = Library(root, cache_root=tmp_path / "cache")
+    library.open_index()
+    library.load_graph()
+    write_kb(
+        root,
+        {
+            "alpha.md": CONCEPT.format(title="Alpha, renamed", related="- gamma\n- gamma"),
+            "beta.md": CONCEPT.format(title="Beta", related="- case-studies/march"),
+        },
+    )
+
+    def no_rebuild(self: Library) -> None:
+        raise AssertionError("an edit should not rebuild the whole graph")
+
+    monkeypatch.setattr(Library, "_graph_from_index", no_rebuild)
+    report = library.refresh()
+    assert report is not None and report.slugs == ("alpha", "beta")
+    monkeypatch.undo()
+    fresh = Library(root, cache_root=tmp_path / "cache2")
+    fresh.open_index()
+    fresh.load_graph()
+    for slug in ("alpha", "beta", "gamma", "case-studies/march"):
+        assert library.links_of(slug) == fresh.links_of(slug), slug
+        assert library.backlinks(slug) == fresh.backlinks(slug), slug
+    assert library.title_of("alpha") == "Alpha, renamed"
+    assert {b.slug for b in library.backlinks("gamma") or ()} == {"alpha"}
+    assert [b.slug for b in library.backlinks("case-studies/march") or ()] == ["beta"]
+
+
+def test_an_added_or_removed_entry_rebuilds_the_links(tmp_path: Path) -> None:
+    library = Library(kb_with_a_gap(tmp_path / "kb"), cache_root=tmp_path / "cache")
+    library.open_index()
+    library.load_graph()
+    (library.root / "beta.md").unlink()
+    library.refresh()
+    assert [r.resolved for r in library.links_of("alpha")] == [None, None]
+    assert library.outline("beta") is None
+
+
+def test_updating_a_graph_only_replaces_entries(tmp_path: Path) -> None:
+    graph = load_kb(kb_with_a_gap(tmp_path / "kb"))
+    newcomer = parse_entry("# New\n", "new", "new.md")
+    with pytest.raises(ValueError, match="only replaces entries"):
+        graph.updated([newcomer])

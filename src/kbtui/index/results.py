@@ -13,6 +13,7 @@ class SyncReport:
     rebuilt: bool = False
     seconds: float = 0.0
     notices: tuple[str, ...] = ()
+    slugs: tuple[str, ...] = ()  # the entries added, updated or removed (not on a rebuild)
 
     @property
     def changed(self) -> bool:

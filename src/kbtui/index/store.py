@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +219,7 @@ class KBIndex:
             added=added,
             updated=len(changed) - added,
             removed=len(removed),
+            slugs=tuple(sorted({f.slug for f in changed} | set(removed))),
             seconds=time.perf_counter() - started,
             notices=tuple(self.notices[notices_before:]),
         )
@@ -390,9 +391,9 @@ class KBIndex:
         with self.ix.searcher() as searcher:
             return int(searcher.doc_count())
 
-    def link_rows(self) -> dict[str, list[LinkRow]] | None:
+    def link_rows(self, slugs: Collection[str] | None = None) -> dict[str, list[LinkRow]] | None:
         """Every entry's links as of the last sync ([section, kind, target, label] rows),
-        or None when they are not at hand (then parse the KB for them)."""
+        or only those of ``slugs``; None when they are not at hand (then parse the KB)."""
         with self._lock:
             if self._manifest is None:
                 return None
@@ -400,6 +401,8 @@ class KBIndex:
             encoded = self._manifest.read_links(self.folder, self.kb_root)
         if encoded is None:
             return None
+        if slugs is not None:
+            return {slug: decode_links(encoded[slug]) for slug in slugs if slug in encoded}
         return {slug: decode_links(value) for slug, value in encoded.items()}
 
     def list_entries(self) -> list[EntryOutline]:

@@ -176,6 +176,16 @@ def _wanted_slug(key: str, spellings: list[tuple[str, LinkKind]]) -> str:
     return key
 
 
+def slug_to_write(target: str, kind: LinkKind) -> str | None:
+    """Where to write the entry one missing link asks for (as ``check`` would say):
+    ``[source: moblab]`` wants ``sources/moblab``. None for a target that names no
+    entry (one leading outside the KB)."""
+    found = normalise_target(target)
+    if found.outside is not None or found.name is None:
+        return None
+    return _wanted_slug(found.name.rsplit("/", 1)[-1], [(found.name, kind)])
+
+
 def to_write_next(problems: Iterable[Problem]) -> list[WantedEntry]:
     """The missing entries that broken links want, most wanted (by how many entries
     link to them) first, then by slug."""

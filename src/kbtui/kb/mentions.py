@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import chain, compress, count, pairwise
+from operator import or_
 
 from kbtui.kb.similarity import singular
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SUBTITLE = re.compile(r"\s*(?::|\(|\s[—–-]\s)")
 MIN_TITLE_CHARS = 4  # shorter titles ("MST") are found in too many words by chance
@@ -22,7 +24,21 @@ Phrase = tuple[str, ...]
 
 def words(text: str) -> list[str]:
     """``text`` as folded words, in order."""
-    return [singular(_POSSESSIVE.sub("", token.lower())) for token in _TOKEN.findall(text)]
+    return list(map(_FOLDED.__getitem__, _TOKEN.findall(text.lower())))
+
+
+class _Folded(dict[str, str]):
+    """token -> the word it stands for (case, possessive and plural folded), worked out
+    once per token: a text is then folded in C."""
+
+    def __missing__(self, token: str) -> str:
+        word = singular(_POSSESSIVE.sub("", token))
+        if len(self) < 500_000:  # a KB of made-up words cannot grow it without end
+            self[token] = word
+        return word
+
+
+_FOLDED = _Folded()
 
 
 def title_phrases(title: str) -> list[Phrase]:
@@ -59,15 +75,20 @@ class TitleFinder:
     def mentions(self, tokens: list[str]) -> list[tuple[str, Phrase]]:
         """(slug, the words that named it) for each entry named in ``tokens``, once."""
         found: dict[str, Phrase] = {}
-        index, count = 0, len(tokens)
-        while index < count:
-            match = self._match_at(tokens, index)
-            if match is None:
-                index += 1
+        free = 0  # the words before this are part of a title found already
+        # Only where a title may begin is looked at: a one-word title, or the first two
+        # words of a longer one (picked out in C: most words begin no title).
+        singles = map(self._single.__contains__, tokens)
+        doubles = map(self._multi.__contains__, pairwise(tokens))
+        begins = map(or_, singles, chain(doubles, (False,)))
+        for index in compress(count(), begins):
+            if index < free:
                 continue
-            slug, phrase = match
-            found.setdefault(slug, phrase)
-            index += len(phrase)
+            match = self._match_at(tokens, index)
+            if match is not None:
+                slug, phrase = match
+                found.setdefault(slug, phrase)
+                free = index + len(phrase)
         return list(found.items())
 
     def _match_at(self, tokens: list[str], index: int) -> tuple[str, Phrase] | None:

@@ -16,16 +16,21 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from itertools import compress
+from operator import mul
 
 from kbtui.kb.model import Entry, SectionKey
 
 SNIPPET_CHARS = 4000  # the opening of an entry's body that describes it
-KEY_TERMS = 24  # words an entry asks with
-FOUND_BY = 48  # words an entry is found by
+KEY_TERMS = 16  # words an entry asks with
+FOUND_BY = 32  # words an entry is found by
 MIN_ENTRIES = 20  # below this the KB's word counts say too little: use the links instead
-STRONG = 0.4  # the similarity from which `check` suggests linking two entries
-WORTH_SHOWING = 0.05  # under this, two entries share only a word or two
-_COMMON = 0.5  # a word in more than this share of the entries describes none of them
+STRONG = 0.25  # the similarity from which `check` suggests linking two entries
+WORTH_SHOWING = 0.03  # under this, two entries share only a word or two
+# A word in more than this share of the entries (and more than the floor, for a small
+# KB) describes none of them.
+_COMMON_SHARE = 0.1
+_COMMON_FLOOR = 30
 
 EXTRA_SECTIONS = frozenset({SectionKey.USE_IT_FOR, SectionKey.OPEN_QUESTIONS, SectionKey.OTHER})
 
@@ -116,30 +121,30 @@ class Similarity:
         frequency: Counter[str] = Counter()
         for words, _counts in counted:
             frequency.update(words)
-        common = max(2, int(self.size * _COMMON))
-        idf = {
-            word: math.log(self.size / found)
-            for word, found in frequency.items()
-            if 2 <= found <= common  # a word only here links to nothing
-        }
+        common = max(_COMMON_FLOOR, int(self.size * _COMMON_SHARE))
+        idf = {word: math.log(self.size / found) for word, found in frequency.items()}
+        # A word only here links to nothing; a word nearly everywhere, everything.
+        matchable = {word for word, found in frequency.items() if 2 <= found <= common}
         self._keys: list[tuple[tuple[str, ...], array[float]]] = []
+        self._found_by: list[tuple[tuple[str, ...], array[float]]] = []
         postings: dict[str, tuple[array[int], array[float]]] = {}
+        most = max((max(counts, default=1) for _, counts in counted), default=1)
+        tf = [0.0] + [1 + math.log(count) for count in range(1, most + 1)]
+        # (The loops below run in C, through map: 10,000 entries hold a million words.)
         for number, (words, counts) in enumerate(counted):
-            weighted = [
-                ((1 + math.log(count)) * idf[word], word)
-                for word, count in zip(words, counts, strict=True)
-                if word in idf
-            ]
-            best = heapq.nlargest(FOUND_BY, weighted)
-            norm = math.sqrt(sum(weight * weight for weight, _ in best)) or 1.0
+            weights = list(map(mul, map(tf.__getitem__, counts), map(idf.__getitem__, words)))
+            # The length of the whole entry, words it shares with none included: two
+            # entries alike only in a few words out of many are not alike.
+            norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
+            pairs = compress(zip(weights, words, strict=True), map(matchable.__contains__, words))
+            best = heapq.nlargest(FOUND_BY, pairs)
             for weight, word in best:
-                docs, weights = postings.setdefault(word, (array("I"), array("f")))
+                docs, found = postings.setdefault(word, (array("I"), array("f")))
                 docs.append(number)
-                weights.append(weight / norm)
-            top = best[:KEY_TERMS]
-            self._keys.append(
-                (tuple(word for _, word in top), array("f", (w / norm for w, _ in top)))
-            )
+                found.append(weight / norm)
+            found_by = (tuple(word for _, word in best), array("f", (w / norm for w, _ in best)))
+            self._found_by.append(found_by)
+            self._keys.append((found_by[0][:KEY_TERMS], found_by[1][:KEY_TERMS]))
         self._postings = postings
         self._number = {slug: number for number, slug in enumerate(self.slugs)}
 
@@ -170,21 +175,25 @@ class Similarity:
         ranked = sorted(self._scores(number).items(), key=lambda item: -item[1])
         return [(self.slugs[other], score) for other, score in ranked[:limit]]
 
+    def score(self, one: int, other: int) -> float:
+        """How much ``one`` asks for what ``other`` is found by (as :meth:`similar`)."""
+        found = dict(zip(*self._found_by[other], strict=True))
+        words, weights = self._keys[one]
+        return sum(w * found.get(word, 0.0) for word, w in zip(words, weights, strict=True))
+
     def strong_pairs(self, threshold: float = STRONG) -> list[tuple[str, str, float]]:
         """Every pair of entries at least ``threshold`` alike both ways (the score of a
         pair is the lower of its two), each pair once, most alike first."""
-        both: dict[tuple[int, int], list[float]] = {}
+        pairs: dict[tuple[int, int], float] = {}
         for number in range(self.size):
             for other, score in self._scores(number).items():
-                if score >= threshold:  # a pair under it one way is under it anyway
-                    key = (min(number, other), max(number, other))
-                    both.setdefault(key, []).append(score)
-        pairs = [
-            (self.slugs[one], self.slugs[two], min(scores))
-            for (one, two), scores in both.items()
-            if len(scores) == 2
-        ]
-        return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+                if score < threshold or (other < number and (other, number) in pairs):
+                    continue
+                back = self.score(other, number)
+                if back >= threshold:
+                    pairs[(min(number, other), max(number, other))] = min(score, back)
+        found = [(self.slugs[one], self.slugs[two], score) for (one, two), score in pairs.items()]
+        return sorted(found, key=lambda pair: (-pair[2], pair[0], pair[1]))
 
 
 def _compact(counts: Counter[str]) -> tuple[tuple[str, ...], array[int]]:
