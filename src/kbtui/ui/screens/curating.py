@@ -114,7 +114,15 @@ class CuratingActions(ReadingActions):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _refresh_worker(self, open_slug: str | None) -> None:
-        self.kbapp.library.refresh()  # announces the listing, IndexReady and GraphReady
+        try:
+            self.kbapp.library.refresh()  # announces the listing, IndexReady, GraphReady
+        except Exception as error:  # anything a sync can raise: said, and the app goes on
+            self.app.call_from_thread(
+                self.notify,
+                f"The KB could not be brought up to date: {type(error).__name__}: {error}",
+                severity="error",
+                markup=False,
+            )
         if open_slug is not None:
             self.post_message(OpenEntry(open_slug, read=True))
 
