@@ -216,7 +216,12 @@ def _md_link(kb: KnowledgeBase, target: str, label: str, included: set[str]) -> 
     return clean + (f" (in the KB as {slug})" if slug else " (not in this KB)")
 
 
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^)\n]*\)")
+
+
 def _md_rewrite_links(kb: KnowledgeBase, markdown: str, included: set[str]) -> str:
+    # An image would be fetched by whatever shows the Markdown: its description stays.
+    markdown = _MD_IMAGE.sub(lambda m: f"[image: {m.group(1)}]".replace("[", "\\[", 1), markdown)
     markdown = re.sub(
         r"(?<!!)\[([^\[\]\n]*)\]\(([^)\s]*)\)",
         lambda m: _md_link(kb, m.group(2), m.group(1), included),

@@ -47,7 +47,8 @@ class _Renderer(mistune.HTMLRenderer):
             return f'<span class="offline-link">{text}</span>'
         if state == "missing":
             return f'<span class="missing">{text}</span> {_detail("not in this KB")}'
-        where = escape(url) if _WEB_URL.match(url) else "outside the KB"
+        # A URL or a path out of the KB: the target shown as text, never followed.
+        where = escape(url) if _WEB_URL.match(url) else f"outside the KB: {escape(url)}"
         return f'<span class="offline-link">{text}</span> {_detail(where)}'
 
     def image(self, text: str, url: str, title: str | None = None) -> str:

@@ -98,7 +98,14 @@ def build_app(
         Route("/follow/events", events_endpoint(room, renders)),  # type: ignore[arg-type]
         Route("/static/{name}", site.static),
     ]
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: handler})
+
+    async def server_error(request: Request, error: Exception) -> Response:
+        message = "The reader could not show this page. It keeps running: go back."
+        return HTMLResponse(site.error_page(500, message), 500)
+
+    starlette = Starlette(
+        routes=routes, exception_handlers={HTTPException: handler, Exception: server_error}
+    )
     gate = RoomGate(
         starlette,
         room,

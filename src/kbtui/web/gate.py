@@ -5,8 +5,9 @@ A device gets in with ``?code=CODE`` on any address (the QR code carries it) or 
 typing the code into the form it is shown instead of the page. The right code sets
 a cookie holding the room's long random token and redirects to the same address
 without the code. A wrong code is answered only after a pause that doubles with each
-wrong code from the same client, and until that pause is over every further try from
-it is refused unchecked: guessing six characters from 31 takes years, not minutes.
+wrong code from the same client, and for as long again after the answer every
+further try from it is refused unchecked: guessing six characters from 31 takes
+years, not minutes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class _Record:
 
 
 class Throttle:
-    """Wrong codes per client: pause ``base`` s after the first, doubling to ``cap``."""
+    """Wrong codes per client: pause ``base`` s after the first, doubling to ``cap``.
+    ``clock`` is injectable for tests (monotonic seconds)."""
 
     def __init__(
         self,
@@ -89,7 +91,9 @@ class Throttle:
         record = self._records.pop(client, None) or _Record()
         record.failures += 1
         delay: float = min(self.cap, self.base * 2.0 ** (record.failures - 1))
-        record.until = now + delay
+        # The answer is held back ``delay``; then ``delay`` more pass before the next
+        # try is even looked at, however many the client sends meanwhile.
+        record.until = now + 2 * delay
         record.seen = now
         self._records[client] = record
         while len(self._records) > self.max_clients:

@@ -74,7 +74,8 @@
     var source = null;
     var watchdog = null;
     var retry = null;
-    var STALE = 25000; // the server pings every 10 s; silence this long means a dead line
+    // The server pings every 10 s; silence this long means a dead line.
+    var STALE = 25000;
 
     function say(state, text) {
       status.setAttribute("data-state", state);
