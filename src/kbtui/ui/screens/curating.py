@@ -53,6 +53,8 @@ class ReadingActions(Screen[None]):
 class CuratingActions(ReadingActions):
     """Edit the open entry, write a missing one, see the KB's problems."""
 
+    open_after_refresh: str | None = None
+
     @property
     def kbapp(self) -> KBAppBase:
         return kb_app(self)
@@ -114,6 +116,9 @@ class CuratingActions(ReadingActions):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _refresh_worker(self, open_slug: str | None) -> None:
+        # The entry to open once the KB is in step: index_ready opens it instead of
+        # reading the open entry again (two opens racing would leave either on screen).
+        self.open_after_refresh = open_slug
         try:
             self.kbapp.library.refresh()  # announces the listing, IndexReady, GraphReady
         except Exception as error:  # anything a sync can raise: said, and the app goes on
@@ -123,7 +128,7 @@ class CuratingActions(ReadingActions):
                 severity="error",
                 markup=False,
             )
-        if open_slug is not None:
+        if open_slug is not None:  # an open of the same entry twice does no harm
             self.post_message(OpenEntry(open_slug, read=True))
 
     def action_problems(self) -> None:

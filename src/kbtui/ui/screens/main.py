@@ -190,7 +190,10 @@ class MainScreen(CuratingActions):
         for notice in message.report.notices:
             self.notify(notice, title="Search index", severity="warning", timeout=8, markup=False)
         entry = self.reader.entry
-        if message.report.changed and entry is not None and self.started:
+        if self.open_after_refresh is not None:  # an entry just written or created
+            slug, self.open_after_refresh = self.open_after_refresh, None
+            self.post_message(OpenEntry(slug, read=True))
+        elif message.report.changed and entry is not None and self.started:
             # The files changed (an editor, a git pull): the open entry is read again,
             # in place; one that was deleted says so.
             if self.kbapp.library.outline(entry.slug) is None:
