@@ -107,14 +107,18 @@ def _word_query(
         typed = folded[-1]
         for candidate in sorted({typed, american_prefix(typed)}):
             marks[1].append(candidate)
-            gram = candidate[:PREFIX_MAX]
-            if len(candidate) >= 3 and not (common and common("prefixes", gram)):
+            if len(candidate) > PREFIX_MAX:
+                # Longer than the prefixes field holds: its first ten letters would
+                # match "distributedqqq" to "distributed". Few words start with so
+                # many letters, so the words themselves are cheap to expand.
+                alternatives.append(query.Prefix("words", candidate, boost=0.9))
+            elif len(candidate) >= 3 and wanted("prefixes", candidate):
                 # One posting list: the field holds every word's leading 3..10 letters.
-                alternatives.append(query.Term("prefixes", gram, boost=0.9))
+                alternatives.append(query.Term("prefixes", candidate, boost=0.9))
             if expand is not None:
                 # Titles with a word that starts so rank first, as a title match does
-                # for a whole word. A prefix so short or common that it starts words in
-                # most entries matches titles only until another letter narrows it.
+                # for a whole word. In a large KB a prefix that starts words in most
+                # entries is first tried on titles alone (the shortlist, see run).
                 for term in expand("title_words", candidate):
                     if wanted("title_words", term):
                         alternatives.append(
@@ -359,9 +363,22 @@ def run(
             )
         )
     suggestion = suggest(vocab(), parsed.words) if not hits and parsed.words else None
+    if suggestion is not None and not _finds_any(searcher, suggestion, expand, near, common):
+        suggestion = None  # "did you mean" only offers what then finds entries
     return SearchResult(
         text, tuple(hits), total=results.scored_length(), suggestion=suggestion, note=note
     )
+
+
+def _finds_any(
+    searcher: Searcher,
+    text: str,
+    expand: Expander,
+    near: Callable[[str], list[str]] | None,
+    common: Callable[[str, str], bool],
+) -> bool:
+    parsed = parse(text, expand, near, common)
+    return parsed.query is not None and searcher.search(parsed.query, limit=1).scored_length() > 0
 
 
 def _types_of(searcher: Searcher) -> set[str]:
