@@ -108,3 +108,29 @@ def test_every_suggestion_finds_something(index: KBIndex) -> None:
         result = index.search(typed)
         if result.suggestion is not None:
             assert index.search(result.suggestion).hits, (typed, result.suggestion)
+
+
+def test_at_real_size_a_shared_prefix_finds_as_much_as_a_longer_one(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The case as seen, without changing the rule's threshold: 2,100 entries whose
+    bodies (not titles) have words starting "zqxsumb"."""
+    files = {
+        f"e{n:04d}.md": (
+            f"# Entry {n}\n\n## Summary\nPlain.\n\n## Body\nSome zqxsumb{chr(97 + n % 26)}o text.\n"
+        )
+        for n in range(2100)
+    }
+    assert len(files) >= query_module.COMMON_FROM
+    root = write_kb(tmp_path_factory.mktemp("large") / "kb", files)
+    kb_index = KBIndex(root, cache_root=tmp_path_factory.mktemp("large-cache"))
+    try:
+        kb_index.sync()
+        longer = {hit.slug for hit in kb_index.search("zqxsumb", limit=3000).hits}
+        assert len(longer) == 2100
+        assert {hit.slug for hit in kb_index.search("zqxsum", limit=3000).hits} == longer
+        assert len(kb_index.search("zqxsumbao", limit=3000).hits) == len(
+            [n for n in range(2100) if n % 26 == 0]
+        )
+    finally:
+        kb_index.close()
