@@ -177,7 +177,11 @@ class MainScreen(CuratingActions):
         if not self.started:
             self.started = True
             first = self.open_slug or self.kbapp.user.current
-            if first:
+            if first and self.open_slug and self.kbapp.library.resolve(first)[0] is None:
+                # Not in the listing kept from the last run: the file may be new, and
+                # the sync that follows will list it (or the open will say it is not).
+                self.open_after_refresh = first
+            elif first:
                 self.post_message(OpenEntry(first, history=self.open_slug is not None))
 
     @on(IndexProgress)
@@ -210,6 +214,9 @@ class MainScreen(CuratingActions):
     @on(IndexFailed)
     def index_failed(self, message: IndexFailed) -> None:
         self.pane.index_failed()
+        if self.open_after_refresh is not None:  # no sync to wait for: say what there is
+            slug, self.open_after_refresh = self.open_after_refresh, None
+            self.post_message(OpenEntry(slug, read=True))
         self.notify(
             f"The search index could not be opened: {message.reason}",
             title="Search index",
