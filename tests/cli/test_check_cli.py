@@ -200,3 +200,28 @@ def test_the_starter_kb_is_clean_even_with_advice() -> None:
     assert re.fullmatch(
         r"\d+ entries checked, no problems, \d+ pieces of advice\.", (done.stdout.splitlines()[-1])
     )
+
+
+def test_advice_leaves_the_slow_comparison_to_be_asked_for(tmp_path: Path) -> None:
+    """`--advice` lists the quick kinds; "consider linking" compares every entry with
+    every other (seconds on a large KB) and runs when named with --kind."""
+    filler = {
+        f"filler-{n}.md": (
+            f"# Filler {n}\n\n## Summary\nFiller.\n\n## Body\n"
+            + " ".join(f"w{n}x{k}" for k in range(70))
+            + " shared common\n"
+        )
+        for n in range(24)
+    }
+    twins = " ".join(["lantern", "procession", "candle", "vigil", "dusk", "march"] * 5)
+    filler["lantern-walk.md"] = f"# Lantern walk\n\n## Summary\nWalk.\n\n## Body\n{twins}\n"
+    filler["candle-vigil.md"] = f"# Candle vigil\n\n## Summary\nVigil.\n\n## Body\n{twins}\n"
+    root = write_kb(tmp_path / "kb", filler)
+    everyday = run("check", "--kb", str(root), "--advice")
+    assert "thin-entry" in everyday.stdout
+    assert "consider-linking" not in everyday.stdout
+    asked = run("check", "--kb", str(root), "--kind", "consider-linking")
+    assert "candle-vigil.md:1: consider-linking: reads much like 'Lantern walk'" in asked.stdout
+    assert "thin-entry" not in asked.stdout
+    both = run("check", "--kb", str(root), "--advice", "--kind", "thin-entry,consider-linking")
+    assert "consider-linking" in both.stdout and "thin-entry" in both.stdout

@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--advice",
         action="store_true",
         help="also list advice: thin, unverified and stale entries, uncited sources, "
-        "unlinked mentions, entries to consider linking",
+        "unlinked mentions (entries alike enough to link: --kind consider-linking)",
     )
     check.add_argument(
         "--kind",

@@ -9,7 +9,7 @@ from typing import Any
 from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say, say_json
 from kbtui.kb import PROBLEM_KINDS, KnowledgeBase
-from kbtui.kb.advice import ADVICE_KINDS
+from kbtui.kb.advice import ADVICE_KINDS, EVERYDAY_ADVICE
 from kbtui.kb.boundary import display_name
 from kbtui.kb.checks import WantedEntry, to_write_next
 from kbtui.kb.model import Problem
@@ -22,7 +22,7 @@ def selected_kinds(
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The problem kinds and advice kinds to report, from ``--kind`` and ``--advice``."""
     if not asked:
-        return frozenset(PROBLEM_KINDS), frozenset(ADVICE_KINDS if advice else ())
+        return frozenset(PROBLEM_KINDS), frozenset(EVERYDAY_ADVICE if advice else ())
     named = {kind.strip() for value in asked for kind in value.split(",") if kind.strip()}
     unknown = sorted(named - set(PROBLEM_KINDS) - set(ADVICE_KINDS))
     if unknown:

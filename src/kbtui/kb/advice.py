@@ -27,6 +27,9 @@ ADVICE_KINDS = (
     "unlinked-mention",
     "consider-linking",
 )
+# What ``--advice`` lists: all but "consider linking", which compares every entry with
+# every other (seconds on a large KB) and runs when asked for by name.
+EVERYDAY_ADVICE = tuple(kind for kind in ADVICE_KINDS if kind != "consider-linking")
 
 _PROSE = (
     SectionKey.SUMMARY,
