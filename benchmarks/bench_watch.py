@@ -2,13 +2,17 @@
 polling at several intervals.
 
     python benchmarks/bench_watch.py [--entries 10000] [--work DIR] [--idle 10]
-                                     [--kb KB --cache CACHE_DIR]
+                                     [--kb KB --cache CACHE_DIR] [--no-app]
 
 Per way of watching: the watcher's idle CPU (share of one core, over ``--idle``
 seconds with nothing changing), change to noticed and change to synced (one file
 edited; medians of 3), and a 500-file burst to settled (and how many syncs it took).
 The KB is generated once under ``--work`` (or ``--kb``: it is edited and put back as
 it was) and its index built once (in ``--cache``, else beside it).
+
+Then the app itself (Pilot, headless, its own watcher): from a new file written to the
+list showing it (the header's entry count), and a 500-file burst to the list showing
+them all.
 """
 
 from __future__ import annotations
@@ -111,6 +115,65 @@ def measure(library: Library, backend: str, interval: float, idle: float) -> str
     )
 
 
+def measure_app(kb: Path, cache: Path) -> str:
+    """In the running app: a file written to the list showing it, and a burst."""
+    import asyncio
+    import os
+
+    os.environ["KBTUI_CACHE_DIR"] = str(cache)
+    os.environ.setdefault("KBTUI_DATA_DIR", tempfile.mkdtemp(prefix="kbtui-bench-data-"))
+    from kbtui.ui.app import KBApp
+    from kbtui.ui.widgets.search_pane import entries_noun
+
+    app = KBApp(kb)
+    shown: list[float] = []
+    burst_shown = float("nan")
+
+    async def until(pilot: object, wanted: str, timeout: float = 60) -> float:
+        started = time.monotonic()
+        while wanted not in app.sub_title:
+            if time.monotonic() - started > timeout:
+                return float("nan")
+            await pilot.pause(0.01)  # type: ignore[attr-defined]
+        return time.monotonic()
+
+    async def run() -> None:
+        nonlocal burst_shown
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app._watcher is None or not app._watcher.wait_ready(0):
+                await pilot.pause(0.1)
+            count = len(app.library)
+            await pilot.pause(1.0)
+            for number in range(3):
+                written = time.monotonic()
+                (kb / f"appeared-{number}.md").write_text(
+                    f"# Appeared {number}\n\n## Summary\nNew.\n", encoding="utf-8"
+                )
+                count += 1
+                shown.append(await until(pilot, entries_noun(count)) - written)
+                await pilot.pause(1.0)
+            burst = kb / "app-burst"
+            burst.mkdir(exist_ok=True)
+            written = time.monotonic()
+            for number in range(BURST):
+                (burst / f"entry-{number:03d}.md").write_text(
+                    f"# Burst {number}\n\n## Summary\nA burst.\n", encoding="utf-8"
+                )
+            burst_shown = await until(pilot, entries_noun(count + BURST), 120) - written
+
+    try:
+        asyncio.run(run())
+    finally:
+        shutil.rmtree(kb / "app-burst", ignore_errors=True)
+        for number in range(3):
+            (kb / f"appeared-{number}.md").unlink(missing_ok=True)
+    return (
+        f"{'the app (watchfiles)':>22}: new file to shown in the list "
+        f"{statistics.median(shown) * 1000:5.0f} ms (median of 3, worst "
+        f"{max(shown) * 1000:.0f}) · {BURST}-file burst to all shown {burst_shown:5.2f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10000)
@@ -119,12 +182,14 @@ def main() -> None:
     parser.add_argument("--intervals", type=float, nargs="+", default=[0.5, 1.0, 2.0])
     parser.add_argument("--kb", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--no-app", action="store_true", help="skip the app's own figures")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="kbtui-bench-"))
     kb = args.kb or work / f"kb-{args.entries}-watch"
     if not kb.exists():
         generate(kb, args.entries)
-    library = Library(kb, cache_root=args.cache or work / "watch-cache")
+    cache = args.cache or work / "watch-cache"
+    library = Library(kb, cache_root=cache)
     started = time.monotonic()
     report = library.open_index()
     library.load_graph()
@@ -136,6 +201,8 @@ def main() -> None:
     for interval in args.intervals:
         print(measure(library, "poll", interval, args.idle))
     library.close()
+    if not args.no_app:
+        print(measure_app(kb, cache))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from kbtui.index.results import SyncReport
     from kbtui.library import Library
 
-SETTLE = 0.3  # seconds without a change before syncing: a burst ends
+SETTLE = 0.2  # seconds without a change before syncing: a burst ends
 MAX_DELAY = 1.5  # seconds after the first change of a burst to sync at the latest
 POLL_INTERVAL = 1.0  # seconds between stat scans, when polling
 
