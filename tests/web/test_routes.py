@@ -90,6 +90,30 @@ def test_reading_paths_list_their_steps_without_trainer_notes(client: TestClient
         assert "SECRET-NOTE" not in shown and "15 min" not in shown
 
 
+@pytest.mark.parametrize("path", ["/search", "/search/hits"])
+def test_search_never_shows_a_trainers_note(client: TestClient, path: str) -> None:
+    # The index holds a reading path's whole text, notes and minutes too (the trainer
+    # searches them in the TUI); the room's reader must not show them.
+    found = client.get(path, params={"q": "room"})
+    assert 'href="/e/paths/first"' in found.text  # "An intro for the room."
+    assert "An intro for the <mark>room</mark>" in found.text
+    for query in ("room", "secret note", "examples", "organizing", "one-to-ones", "min"):
+        shown = client.get(path, params={"q": query}).text
+        assert "SECRET-NOTE" not in shown and "15 min" not in shown, query
+    # A word only a note holds does not find the path at all.
+    only_in_a_note = client.get(path, params={"q": "practise pairs"})
+    assert 'href="/e/paths/first"' not in only_in_a_note.text
+    assert "Nothing found" in only_in_a_note.text
+
+
+def test_a_paths_hit_shows_its_steps_by_title(client: TestClient) -> None:
+    found = client.get("/search/hits", params={"q": "gezi"}).text
+    hit = re.search(r'<li><a href="/e/paths/first">.*?</li>', found, re.S)
+    assert hit is not None
+    assert "<mark>Gézi</mark> Park" in hit.group()
+    assert "case-studies" not in hit.group()
+
+
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_handouts_download_in_the_participant_edition(client: TestClient, fmt: str) -> None:
     got = client.get("/handout/paths/first", params={"format": fmt})
