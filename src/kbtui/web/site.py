@@ -321,7 +321,8 @@ class Site:
 
 
 def _item(outline: EntryOutline) -> _Item:
-    warning = "summary missing" if outline.summary_missing else ""
+    # A reading path is a session plan: it has no Summary to miss (as in the TUI's list).
+    warning = "summary missing" if outline.summary_missing and outline.type != "path" else ""
     return _Item(display_name(outline.title), entry_href(outline.slug), warning)
 
 
