@@ -164,6 +164,19 @@ def test_the_list_is_grouped_by_type(reader: Reader) -> None:
     # The contents chips jump to each group.
     browser.find_element(By.CSS_SELECTOR, "nav.toc a[href='#type-case-study']").click()
     reader.wait().until(lambda b: b.current_url.endswith("#type-case-study"))
+    # ... and the group's heading lands below the search bar that stays on top, not under it.
+    reader.wait().until(lambda b: _uncovered(b, "#type-case-study h2"))
+
+
+def _uncovered(browser: WebDriver, selector: str) -> bool:
+    return bool(
+        browser.execute_script(
+            "var e = document.querySelector(arguments[0]), r = e.getBoundingClientRect();"
+            "return r.top >= document.querySelector('header.top').getBoundingClientRect().bottom"
+            " && document.elementFromPoint(r.left + 2, r.top + r.height / 2) === e;",
+            selector,
+        )
+    )
 
 
 def _live_hits(reader: Reader, query: str) -> list[str]:
@@ -341,3 +354,64 @@ def test_without_javascript_entries_read_and_search_submits(without_javascript: 
     hits = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.hits > li > a")]
     assert "Distributed organizing" in hits
     assert not any(words in browser.find_element(By.ID, "main").text for words in NOTE_WORDS)
+
+
+# Every link a phone user taps in a list, and how big the place to tap it is: the
+# link itself, or the whole row when the link is stretched over it.
+TAP_TARGETS = """
+var found = [];
+document.querySelectorAll(
+  'ul.entries a, ul.links a, ol.steps a, ol.hits > li > a, .take a, .toc a, .places a, ' +
+  'header button, ul.paths .title, .more'
+).forEach(function (link) {
+  var stretched = getComputedStyle(link, '::after').position === 'absolute';
+  var box = (stretched ? link.parentElement : link);
+  box.scrollIntoView({block: 'center'});
+  var r = box.getBoundingClientRect();
+  var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height - 4);
+  found.push([link.textContent.trim().slice(0, 40), Math.round(r.height),
+              !!hit && (hit === link || link.contains(hit))]);
+});
+return found;
+"""
+PHONE_PAGES = (
+    "/",
+    "/e/distributed-organizing",
+    "/e/paths/first-training",
+    "/paths",
+    "/search?q=organising",
+    "/follow",
+)
+
+
+@pytest.fixture
+def phone(reader: Reader) -> Iterator[Reader]:
+    """The module's browser as a 360 px wide phone, for one test."""
+    reader.browser.execute_cdp_cmd(  # type: ignore[attr-defined]
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 780, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        yield reader
+    finally:
+        reader.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("address", PHONE_PAGES)
+def test_on_a_phone_nothing_overflows_and_every_list_link_is_thumb_sized(
+    phone: Reader, address: str
+) -> None:
+    phone.room.show(PATH, 1)
+    phone.open(address)
+    browser = phone.browser
+    if address == "/follow":
+        phone.wait().until(lambda b: "step 1 of 10" in _now(b))
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert width == 360
+    assert browser.execute_script("return document.documentElement.scrollWidth") == width
+    targets = browser.execute_script(TAP_TARGETS)
+    assert len(targets) > 5
+    small = [(text, height) for text, height, _ in targets if height < 44]
+    covered = [text for text, _, reachable in targets if not reachable]
+    assert small == [] and covered == []
+    phone.room.clear()
