@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from selenium import webdriver
@@ -183,13 +184,13 @@ def _live_hits(reader: Reader, query: str) -> list[str]:
     """Waits until the live results answer ``query`` (not a word typed before it),
     then gives the titles of their hits."""
 
-    def answered(browser: WebDriver) -> list[str] | None:
+    def answered(browser: WebDriver) -> list[str] | Literal[False]:
         live = browser.find_element(By.ID, "live")
         if not live.is_displayed():
-            return None
+            return False
         found = live.find_element(By.CSS_SELECTOR, ".found").text
         if f"“{query}”" not in found:
-            return None
+            return False
         return [a.text for a in live.find_elements(By.CSS_SELECTOR, "ol.hits > li > a")]
 
     # The results are replaced as each fresh answer arrives: an element found a moment
@@ -256,10 +257,10 @@ def test_a_related_link_opens_that_entry(reader: Reader) -> None:
     reader.wait().until(lambda b: b.current_url.endswith("/e/distributed-organizing"))
 
 
-def _downloaded(reader: Reader, name: str) -> Path | None:
+def _downloaded(reader: Reader, name: str) -> Path | Literal[False]:
     found = reader.downloads / name
     partial = list(reader.downloads.glob("*.crdownload"))
-    return found if found.exists() and not partial else None
+    return found if found.exists() and not partial else False
 
 
 def test_an_entrys_handout_downloads(reader: Reader) -> None:
@@ -387,14 +388,14 @@ PHONE_PAGES = (
 @pytest.fixture
 def phone(reader: Reader) -> Iterator[Reader]:
     """The module's browser as a 360 px wide phone, for one test."""
-    reader.browser.execute_cdp_cmd(  # type: ignore[attr-defined]
+    reader.browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": 360, "height": 780, "deviceScaleFactor": 2, "mobile": True},
     )
     try:
         yield reader
     finally:
-        reader.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
+        reader.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 @pytest.mark.parametrize("address", PHONE_PAGES)
