@@ -287,6 +287,27 @@ def test_a_paths_handout_downloads_without_the_trainers_notes(reader: Reader) ->
     assert "— 15 min —" not in text and "Planned" not in text and "Trainer's note" not in text
 
 
+def test_a_paths_printed_handout_puts_each_step_on_a_page_of_its_own(reader: Reader) -> None:
+    reader.open("/e/paths/first-training")
+    _link(reader.browser, "HTML for print").click()
+    got = reader.wait().until(lambda b: _downloaded(reader, "first-training.html"))
+    browser = reader.browser
+    browser.get(got.as_uri())
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        breaks = browser.execute_script(
+            "return Array.from(document.querySelectorAll('section.entry')).map(function (s) {"
+            "  return [s.querySelector('.title').textContent, getComputedStyle(s).breakBefore];"
+            "});"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    steps = [(title, rule) for title, rule in breaks if title.startswith("Step ")]
+    assert [title.split(":")[0] for title, _ in steps] == [f"Step {n}" for n in range(1, 11)]
+    assert {rule for _, rule in steps} == {"page"}
+    assert not any(words in browser.page_source for words in NOTE_WORDS)
+
+
 def _now(browser: WebDriver) -> str:
     return browser.find_element(By.ID, "now").text
 
