@@ -255,7 +255,7 @@ def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) 
             out += lines or [section.markdown]
             checked = verification_line(entry)
             if section.key is SectionKey.SOURCES and checked:
-                out += ["", checked + "."]
+                out += ["", checked.rstrip(".") + "."]
         else:
             out.append(_md_rewrite_links(kb, _md_escape_html(section.markdown), included))
         out.append("")
@@ -276,6 +276,8 @@ def render_markdown(kb: KnowledgeBase, handout: Handout) -> str:
     if handout.appendix:
         out.append(f"{len(handout.items) + 1}. [Sources](#sources)")
     out.append("")
+    if handout.total_minutes:
+        out += [f"Planned: {handout.total_minutes} min in all.", ""]
     for item in handout.items:
         out += _md_entry(kb, item, included)
     if handout.appendix:

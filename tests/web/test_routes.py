@@ -4,11 +4,15 @@ same index, reading paths, handouts, and the 4xx pages."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from kbtui.library import Library
+from kbtui.room import Room
+from kbtui.web.app import build_app
+from tests.conftest import write_kb
 
 
 def text_of(html: str) -> str:
@@ -26,6 +30,26 @@ def test_the_list_is_grouped_by_type_with_counts(client: TestClient) -> None:
     assert order == sorted(order)
     assert '<a href="/e/case-studies/gezi-park">Gézi Park</a>' in page.text
     assert "6 entries" in text
+
+
+def test_only_entries_that_need_a_summary_are_marked_without_one(tmp_path: Path) -> None:
+    # A reading path is a session plan with no Summary section (nor does check ask for
+    # one); an entry without one is marked, as in the TUI's list.
+    root = write_kb(
+        tmp_path / "kb",
+        {
+            "bare.md": "# Bare\n\n## Body\nNo summary here.\n",
+            "paths/plan.md": "# The plan\n\nAn intro.\n\n1. bare — 5 min — a note\n",
+        },
+    )
+    library = Library(root)
+    assert library.open_index() is not None
+    with TestClient(build_app(library, Room(require_code=False))) as client:
+        page = client.get("/").text
+    library.close()
+    rows = dict(re.findall(r'<li><a href="/e/([^"]+)">[^<]*</a>(.*?)</li>', page))
+    assert "summary missing" in rows["bare"]
+    assert "summary missing" not in rows["paths/plan"]
 
 
 def test_an_entry_has_the_readers_sections_links_and_backlinks(client: TestClient) -> None:
@@ -88,6 +112,30 @@ def test_reading_paths_list_their_steps_without_trainer_notes(client: TestClient
     assert "Steps" in path.text and 'href="/handout/paths/first?format=html"' in path.text
     for shown in (page.text, path.text):
         assert "SECRET-NOTE" not in shown and "15 min" not in shown
+
+
+@pytest.mark.parametrize("path", ["/search", "/search/hits"])
+def test_search_never_shows_a_trainers_note(client: TestClient, path: str) -> None:
+    # The index holds a reading path's whole text, notes and minutes too (the trainer
+    # searches them in the TUI); the room's reader must not show them.
+    found = client.get(path, params={"q": "room"})
+    assert 'href="/e/paths/first"' in found.text  # "An intro for the room."
+    assert "An intro for the <mark>room</mark>" in found.text
+    for query in ("room", "secret note", "examples", "organizing", "one-to-ones", "min"):
+        shown = client.get(path, params={"q": query}).text
+        assert "SECRET-NOTE" not in shown and "15 min" not in shown, query
+    # A word only a note holds does not find the path at all.
+    only_in_a_note = client.get(path, params={"q": "practise pairs"})
+    assert 'href="/e/paths/first"' not in only_in_a_note.text
+    assert "Nothing found" in only_in_a_note.text
+
+
+def test_a_paths_hit_shows_its_steps_by_title(client: TestClient) -> None:
+    found = client.get("/search/hits", params={"q": "gezi"}).text
+    hit = re.search(r'<li><a href="/e/paths/first">.*?</li>', found, re.S)
+    assert hit is not None
+    assert "<mark>Gézi</mark> Park" in hit.group()
+    assert "case-studies" not in hit.group()
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])

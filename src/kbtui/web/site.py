@@ -21,13 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from kbtui.kb.boundary import display, display_name
+from kbtui.kb.boundary import display_name
 from kbtui.kb.labels import type_label
 from kbtui.kb.outline import EntryOutline, group_entries
-from kbtui.library import EntryUnavailable, LibraryEvent, ListingChanged, SearchUnavailable
+from kbtui.library import EntryUnavailable, LibraryEvent, ListingChanged
 from kbtui.room import FollowState, Room
 from kbtui.templates import asset, render
 from kbtui.templates.view import entry_view
+from kbtui.web.search import search_context
 
 if TYPE_CHECKING:
     from kbtui.kb.graph import KnowledgeBase
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from kbtui.library import Library
 
 LIST_LIMIT = 60  # entries of one type on the front page; the rest on the type's page
-SEARCH_LIMIT = 20
 MAX_QUERY = 200
 STATIC = {
     "room.css": ("web/room.css", "text/css; charset=utf-8"),
@@ -191,43 +191,12 @@ class Site:
 
     # -- search ------------------------------------------------------------------------------
 
-    def _search(self, query: str) -> dict[str, Any]:
-        context: dict[str, Any] = {
-            "query": query,
-            "notice": "",
-            "hits": (),
-            "total": 0,
-            "suggestion": "",
-            "suggestion_href": "",
-        }
-        if not query:
-            return context
-        try:
-            result = self.library.search(query, limit=SEARCH_LIMIT)
-        except SearchUnavailable:
-            context["notice"] = "Search is getting ready; try again in a moment."
-            return context
-        context["total"] = result.total
-        context["hits"] = tuple(
-            {
-                "title": display_name(hit.title),
-                "href": entry_href(hit.slug),
-                "type_label": display_name(type_label(hit.type)),
-                "snippet": tuple({"text": display(s.text), "match": s.match} for s in hit.snippet),
-            }
-            for hit in result.hits
-        )
-        if result.suggestion:
-            context["suggestion"] = display_name(result.suggestion)
-            context["suggestion_href"] = "/search?q=" + quote(result.suggestion)
-        return context
-
     def search(self, request: Request) -> Response:
-        context = self._search(_query(request))
+        context = search_context(self.library, _query(request), entry_href)
         return self.page("web/search.html", 503 if context["notice"] else 200, **context)
 
     def search_hits(self, request: Request) -> Response:
-        context = self._search(_query(request))
+        context = search_context(self.library, _query(request), entry_href)
         return HTMLResponse(
             self.html("web/hits.html", **context),
             503 if context["notice"] else 200,
@@ -352,7 +321,8 @@ class Site:
 
 
 def _item(outline: EntryOutline) -> _Item:
-    warning = "summary missing" if outline.summary_missing else ""
+    # A reading path is a session plan: it has no Summary to miss (as in the TUI's list).
+    warning = "summary missing" if outline.summary_missing and outline.type != "path" else ""
     return _Item(display_name(outline.title), entry_href(outline.slug), warning)
 
 
