@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -208,10 +209,8 @@ async def participant(
         nonlocal due
         delay = due - time.perf_counter()
         if delay > 0:
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
-            except asyncio.TimeoutError:
-                pass
         due = max(due, time.perf_counter() - 1 / rate) + rng.expovariate(rate)
         return not stop.is_set()
 
@@ -320,10 +319,8 @@ async def run_load(config: dict[str, Any]) -> None:
         for n, c in enumerate(people)
     ]
     until = config["seconds"] or HARD_LIMIT
-    try:
+    with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(_until_stop(commands), until)
-    except asyncio.TimeoutError:
-        pass
     stop.set()
     await asyncio.gather(*load)
     elapsed = time.perf_counter() - started
