@@ -28,6 +28,7 @@ from kbtui.library import EntryUnavailable, LibraryEvent, ListingChanged, Search
 from kbtui.room import FollowState, Room
 from kbtui.templates import asset, render
 from kbtui.templates.view import entry_view
+from kbtui.web.searches import RecentSearches
 
 if TYPE_CHECKING:
     from kbtui.kb.graph import KnowledgeBase
@@ -91,12 +92,14 @@ class Site:
         }
         self._kb: KnowledgeBase | None = None  # fully parsed, for handouts
         self._kb_lock = threading.Lock()
+        self.searches: RecentSearches[dict[str, Any]] = RecentSearches()
         self._unsubscribe = library.subscribe(self._library_event)
 
     def close(self) -> None:
         self._unsubscribe()
 
     def _library_event(self, event: LibraryEvent) -> None:
+        self.searches.clear()  # whatever changed, searches are answered afresh
         if isinstance(event, ListingChanged):
             with self._kb_lock:
                 self._kb = None  # the files changed: handouts parse them again
@@ -192,21 +195,18 @@ class Site:
     # -- search ------------------------------------------------------------------------------
 
     def _search(self, query: str) -> dict[str, Any]:
-        context: dict[str, Any] = {
-            "query": query,
-            "notice": "",
-            "hits": (),
-            "total": 0,
-            "suggestion": "",
-            "suggestion_href": "",
-        }
+        """What the search pages show for ``query`` (the same answer for everyone who
+        asks it, until the KB changes)."""
         if not query:
-            return context
+            return _no_hits(query)
         try:
-            result = self.library.search(query, limit=SEARCH_LIMIT)
+            return self.searches.answer(query, self._search_afresh)
         except SearchUnavailable:
-            context["notice"] = "Search is getting ready; try again in a moment."
-            return context
+            return _no_hits(query, "Search is getting ready; try again in a moment.")
+
+    def _search_afresh(self, query: str) -> dict[str, Any]:
+        result = self.library.search(query, limit=SEARCH_LIMIT)
+        context = _no_hits(query)
         context["total"] = result.total
         context["hits"] = tuple(
             {
@@ -349,6 +349,17 @@ class Site:
             media_type=found.media_type,
             headers={"cache-control": "public, max-age=86400", "etag": f'"{found.version}"'},
         )
+
+
+def _no_hits(query: str, notice: str = "") -> dict[str, Any]:
+    return {
+        "query": query,
+        "notice": notice,
+        "hits": (),
+        "total": 0,
+        "suggestion": "",
+        "suggestion_href": "",
+    }
 
 
 def _item(outline: EntryOutline) -> _Item:
