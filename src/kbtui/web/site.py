@@ -29,6 +29,7 @@ from kbtui.room import FollowState, Room
 from kbtui.templates import asset, render
 from kbtui.templates.view import entry_view
 from kbtui.web.search import search_context
+from kbtui.web.searches import RecentSearches
 
 if TYPE_CHECKING:
     from kbtui.kb.graph import KnowledgeBase
@@ -91,12 +92,14 @@ class Site:
         }
         self._kb: KnowledgeBase | None = None  # fully parsed, for handouts
         self._kb_lock = threading.Lock()
+        self.searches: RecentSearches[dict[str, Any]] = RecentSearches()
         self._unsubscribe = library.subscribe(self._library_event)
 
     def close(self) -> None:
         self._unsubscribe()
 
     def _library_event(self, event: LibraryEvent) -> None:
+        self.searches.clear()  # whatever changed, searches are answered afresh
         if isinstance(event, ListingChanged):
             with self._kb_lock:
                 self._kb = None  # the files changed: handouts parse them again
@@ -191,12 +194,23 @@ class Site:
 
     # -- search ------------------------------------------------------------------------------
 
+    def _search(self, query: str) -> dict[str, Any]:
+        """What the search pages show for ``query``: the same answer for everyone who
+        asks it, until the KB changes (a "getting ready" answer is never kept)."""
+        context = self.searches.answer(query, self._search_afresh)
+        if context["notice"]:
+            self.searches.clear()
+        return context
+
+    def _search_afresh(self, query: str) -> dict[str, Any]:
+        return search_context(self.library, query, entry_href)
+
     def search(self, request: Request) -> Response:
-        context = search_context(self.library, _query(request), entry_href)
+        context = self._search(_query(request))
         return self.page("web/search.html", 503 if context["notice"] else 200, **context)
 
     def search_hits(self, request: Request) -> Response:
-        context = search_context(self.library, _query(request), entry_href)
+        context = self._search(_query(request))
         return HTMLResponse(
             self.html("web/hits.html", **context),
             503 if context["notice"] else 200,

@@ -1,0 +1,626 @@
+"""The room's web reader under a room's load, on this machine only (127.0.0.1).
+
+    python benchmarks/bench_serve.py [--entries 1000 | --kb DIR] [--seconds 60]
+        [--followers 60] [--participants 30] [--rate 3] [--step-every 5]
+        [--tui] [--work DIR]
+
+1. The server under test runs in a process of its own (this script with ``--serve``):
+   a Library, a Room with its room code and a RoomServer on 127.0.0.1 (a free port).
+   While the load runs it shows the next step of a reading path every
+   ``--step-every`` s itself, and reports the CLOCK_MONOTONIC time of each change.
+2. The load runs in another process (``--load``, asyncio + httpx2): every device
+   first gives the room code (as the QR code's address does) and keeps the cookie;
+   ``--followers`` Follow-page streams (/follow/events, Server-Sent Events) stay open
+   the whole run, and ``--participants`` participants each make about ``--rate``
+   requests a second for ``--seconds`` s: pages (the list, an entry, a type, the
+   reading paths, a path, the Follow page) and search as they type (/search/hits
+   with "o", "or", "org", ..., as the page's script asks, prefixes of words from the
+   KB's titles). Every request counts: its status and latency; errors are non-2xx
+   answers, exceptions and timeouts. Each follower's receipt of each step change is
+   timed against the server's own clock reading (time.monotonic() is system-wide).
+3. Printed: p50/p95/max latency of pages and of searches, the request count and the
+   rate achieved, errors, the follower delays (and whether every follower saw every
+   change), the server's CPU time and RSS (VmHWM, VmRSS) at the end.
+4. With ``--tui``: the TUI's keystroke-to-results in tmux, measured by
+   bench_startup.py's own loop, once as it is and once with the room started inside
+   the app (the ``s`` key; the room code read off its panel) while the same load,
+   without step changes, is pointed at it; both p95s and the difference.
+
+The synthetic KB (gen_kb.py) has no reading path, so one is added to it here. The
+load generator's own time is in the latencies (it shares the machine's cores).
+Bounded: fixed duration and counts, a timeout on every request, a hard limit on the
+whole run, every connection and process closed at the end. Figures only: nothing
+here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, TextIO
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+HOST = "127.0.0.1"
+REQUEST_TIMEOUT = 10.0  # seconds: a slower answer is an error
+GRACE = 2.0  # seconds after the load for the last step change to reach everyone
+HARD_LIMIT = 600.0  # seconds: no phase runs longer, whatever the options
+PATH_SLUG = "paths/bench-path"
+TUI_WORDS = ["organising", "campaign", "strike", "gezi", "leader", "power", "union", "rent"]
+
+
+def _send(stream: TextIO, message: object) -> None:
+    stream.write(json.dumps(message) + "\n")
+    stream.flush()
+
+
+def add_reading_path(kb: Path, steps: int = 12) -> None:
+    """A reading path of ``steps`` steps over the KB's first concepts (gen_kb makes none)."""
+    concepts = sorted(p.stem for p in kb.glob("concept-*.md"))[:steps]
+    lines = [f"{n}. {slug} — 10 min — Step {n} of the bench." for n, slug in enumerate(concepts, 1)]
+    target = kb / f"{PATH_SLUG}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = "# A reading path for the bench\n\nA path to follow.\n\n" + "\n".join(lines) + "\n"
+    target.write_text(text, encoding="utf-8")
+
+
+def proc_status(pid: int) -> dict[str, str]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return fields
+
+
+def cpu_seconds(pid: int) -> float:
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# -- the server's process --------------------------------------------------------------
+
+
+def serve(kb: Path, step_every: float) -> None:
+    """The room's server on 127.0.0.1. Prints one JSON line of what the load needs;
+    on "go" (stdin) shows the next step every ``step_every`` s and prints each
+    change's seq and monotonic time; on "stop" stops changing steps; at the end of
+    stdin stops the server."""
+    from kbtui.library import Library
+    from kbtui.room import Room
+    from kbtui.web.server import RoomServer
+
+    library = Library(kb)
+    library.open_index()
+    library.load_graph(pause=False)
+    room = Room()
+    server = RoomServer(library, room, HOST, 0)
+    server.start()
+    paths = {o.slug: len(library.read(o.slug).steps) for o in library.paths()}
+    paths = {slug: n for slug, n in paths.items() if n}
+    words = Counter(
+        word.lower() for o in library.outlines for word in re.findall(r"[^\W\d_]{4,}", o.title)
+    )
+    _send(
+        sys.stdout,
+        {
+            "port": server.port,
+            "code": room.code,
+            "pid": os.getpid(),
+            "entries": [o.slug for o in library.outlines if o.type != "path"],
+            "types": sorted({o.type for o in library.outlines}),
+            "paths": sorted(paths),
+            "words": [w for w, _ in words.most_common(60)],
+        },
+    )
+    stepping = threading.Event()
+    done = threading.Event()
+    path = PATH_SLUG if PATH_SLUG in paths else (sorted(paths) or [None])[0]
+
+    def trainer() -> None:
+        step = 0
+        while not done.wait(step_every):
+            if stepping.is_set() and path is not None:
+                step = step % paths[path] + 1
+                at = time.monotonic()
+                room.show(path, step)
+                _send(sys.stdout, {"seq": room.state.seq, "at": at})
+
+    thread = threading.Thread(target=trainer, daemon=True)
+    try:
+        for line in sys.stdin:
+            if line.strip() == "go":
+                thread.start()
+                stepping.set()
+            elif line.strip() == "stop":
+                stepping.clear()
+                _send(sys.stdout, {"stopped": True})
+    finally:
+        done.set()
+        server.stop()
+        library.close()
+
+
+# -- the load's process ----------------------------------------------------------------
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.page: list[float] = []
+        self.search: list[float] = []
+        self.errors: Counter[str] = Counter()
+
+
+async def timed(client: Any, url: str, tally: Tally, into: list[float]) -> None:
+    import httpx2
+
+    started = time.perf_counter()
+    try:
+        response = await client.get(url)
+    except httpx2.TimeoutException:
+        tally.errors["timeout"] += 1
+        return
+    except Exception as error:  # every failure counts, whatever it is
+        tally.errors[type(error).__name__] += 1
+        return
+    into.append(time.perf_counter() - started)
+    if not 200 <= response.status_code < 300:
+        tally.errors[f"HTTP {response.status_code}"] += 1
+
+
+def page_url(info: dict[str, Any], rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.12:
+        return "/"
+    if roll < 0.20:
+        return "/paths"
+    if roll < 0.28 and info["paths"]:
+        return "/e/" + rng.choice(info["paths"])
+    if roll < 0.36:
+        return "/type/" + rng.choice(info["types"])
+    if roll < 0.40:
+        return "/follow"
+    return "/e/" + rng.choice(info["entries"])
+
+
+async def participant(
+    client: Any, info: dict[str, Any], tally: Tally, rate: float, stop: asyncio.Event, seed: int
+) -> None:
+    """About ``rate`` requests a second (exponential gaps, on a schedule that does not
+    wait for slow answers to catch up): half pages, half a word typed into the search
+    box a key at a time."""
+    rng = random.Random(seed)
+    due = time.perf_counter() + rng.random() * 3 / rate  # they do not all start in step
+
+    async def wait_turn() -> bool:
+        nonlocal due
+        delay = due - time.perf_counter()
+        if delay > 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+        due = max(due, time.perf_counter() - 1 / rate) + rng.expovariate(rate)
+        return not stop.is_set()
+
+    while not stop.is_set():
+        if rng.random() < 0.5:
+            word = rng.choice(info["words"])
+            for n in range(1, rng.randint(min(3, len(word)), len(word)) + 1):
+                if not await wait_turn():
+                    return
+                await timed(client, f"/search/hits?q={word[:n]}", tally, tally.search)
+            if rng.random() < 0.2 and await wait_turn():  # Enter: the full results page
+                await timed(client, f"/search?q={word}", tally, tally.search)
+        elif await wait_turn():
+            await timed(client, page_url(info, rng), tally, tally.page)
+
+
+async def follower(
+    client: Any, number: int, seen: dict[str, dict[int, float]], tally: Tally, ready: asyncio.Event
+) -> None:
+    """One device on the Follow page: the monotonic time each step event arrives."""
+    import httpx2
+
+    got = seen.setdefault(str(number), {})
+    try:
+        async with client.stream(
+            "GET",
+            f"/follow/events?device=bench{number}",
+            timeout=httpx2.Timeout(REQUEST_TIMEOUT, read=None),
+        ) as response:
+            if response.status_code != 200:
+                tally.errors[f"follow HTTP {response.status_code}"] += 1
+                return
+            event_id: int | None = None
+            kind = ""
+            async for line in response.aiter_lines():
+                if line.startswith("id: "):
+                    event_id = int(line[4:])
+                elif line.startswith("event: "):
+                    kind = line[7:]
+                elif line == "" and kind == "step" and event_id is not None:
+                    got[event_id] = time.monotonic()
+                    ready.set()
+                    kind = ""
+        tally.errors["follow stream ended"] += 1
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:
+        tally.errors[f"follow {type(error).__name__}"] += 1
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+
+
+async def enter(client: Any, code: str) -> bool:
+    """Give the room code once, as a phone opening the QR code's address does."""
+    response = await client.get(f"/?code={code}")
+    return response.status_code == 303 and "kbtui_room" in client.cookies
+
+
+async def run_load(config: dict[str, Any]) -> None:
+    """The load, told by the orchestrator on stdin: followers connect, "ready" is
+    printed; on "go" the participants run ``seconds`` s (or until "stop"), "done" is
+    printed; after the grace the results are printed as one JSON line."""
+    import httpx2
+
+    info = config["info"]
+    base = f"http://{HOST}:{info['port']}"
+    loop = asyncio.get_running_loop()
+    commands: asyncio.Queue[str] = asyncio.Queue()
+
+    def read_commands() -> None:  # a daemon thread: stdin may never close
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(commands.put_nowait, line.strip())
+        loop.call_soon_threadsafe(commands.put_nowait, "stop")
+
+    threading.Thread(target=read_commands, daemon=True).start()
+    tally = Tally()
+    seen: dict[str, dict[int, float]] = {}
+    timeout = httpx2.Timeout(REQUEST_TIMEOUT)
+
+    def device() -> Any:
+        return httpx2.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False)
+
+    followers = [device() for _ in range(config["followers"])]
+    people = [device() for _ in range(config["participants"])]
+    entered = await asyncio.gather(*(enter(c, info["code"]) for c in followers + people))
+    tally.errors["room code refused"] += entered.count(False)
+    readies = [asyncio.Event() for _ in followers]
+    streams = [
+        asyncio.create_task(follower(c, n, seen, tally, readies[n]))
+        for n, c in enumerate(followers)
+    ]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), REQUEST_TIMEOUT)
+    except asyncio.TimeoutError:
+        tally.errors["follower not connected"] += sum(not r.is_set() for r in readies)
+    _send(sys.stdout, {"ready": True})
+    while await commands.get() != "go":
+        pass
+    stop = asyncio.Event()
+    started = time.perf_counter()
+    load = [
+        asyncio.create_task(participant(c, info, tally, config["rate"], stop, n))
+        for n, c in enumerate(people)
+    ]
+    until = config["seconds"] or HARD_LIMIT
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(_until_stop(commands), until)
+    stop.set()
+    await asyncio.gather(*load)
+    elapsed = time.perf_counter() - started
+    _send(sys.stdout, {"done": True})
+    await asyncio.sleep(GRACE)
+    for task in streams:
+        task.cancel()
+    await asyncio.gather(*streams, return_exceptions=True)
+    for client in followers + people:
+        await client.aclose()
+    tally.errors = Counter({k: v for k, v in tally.errors.items() if v})
+    _send(
+        sys.stdout,
+        {
+            "page": tally.page,
+            "search": tally.search,
+            "errors": dict(tally.errors),
+            "seen": seen,
+            "elapsed": elapsed,
+            "cpu": cpu_seconds(os.getpid()),
+        },
+    )
+
+
+async def _until_stop(commands: asyncio.Queue[str]) -> None:
+    while await commands.get() != "stop":
+        pass
+
+
+# -- the orchestrator ------------------------------------------------------------------
+
+
+class Child:
+    """A child process of this script, spoken to in JSON lines."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.deadline = time.monotonic() + HARD_LIMIT
+
+    def tell(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def hear(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.process.args[2]} ended early (exit {self.process.wait()})")
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    def close(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_load(info: dict[str, Any], args: argparse.Namespace, seconds: float) -> Child:
+    config = {
+        "info": info,
+        "followers": args.followers,
+        "participants": args.participants,
+        "rate": args.rate,
+        "seconds": seconds,
+    }
+    load = Child("--load", json.dumps(config))
+    load.hear()  # ready: every device in the room, every follower connected
+    return load
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:6.1f} ms"
+
+
+def spread(values: list[float], what: str = "requests") -> str:
+    if not values:
+        return "none"
+    return (
+        f"p50 {ms(quantile(values, 0.5))}  p95 {ms(quantile(values, 0.95))}  "
+        f"max {ms(max(values))}  ({len(values)} {what})"
+    )
+
+
+def report_load(results: dict[str, Any]) -> None:
+    pages, searches, errors = results["page"], results["search"], results["errors"]
+    total = len(pages) + len(searches) + sum(errors.values())
+    elapsed = results["elapsed"]
+    print(f"  pages    {spread(pages)}")
+    print(f"  search   {spread(searches)}")
+    print(f"  requests {total} in {elapsed:.1f} s: {total / elapsed:.1f} a second")
+    listed = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) or "none"
+    print(f"  errors   {sum(errors.values())} ({listed})")
+
+
+def report_follow(results: dict[str, Any], steps: list[dict[str, Any]], followers: int) -> None:
+    delays: list[float] = []
+    missed = 0
+    for step in steps:
+        for got in results["seen"].values():
+            at = got.get(str(step["seq"]))
+            if at is None:
+                missed += 1
+            else:
+                delays.append(at - step["at"])
+    late = sum(d > 1.0 for d in delays)
+    print(
+        f"  follow   {len(steps)} step changes x {followers} followers: {missed} not seen, "
+        f"{late} later than 1 s"
+    )
+    print(f"           delay {spread(delays, 'receipts')}")
+
+
+def bench_server(kb: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The server in its own process under the load; returns what the load was told."""
+    server = Child("--serve", "--kb", str(kb), "--step-every", str(args.step_every))
+    load = None
+    try:
+        info = server.hear()
+        load = start_load(info, args, args.seconds)
+        cpu_before = cpu_seconds(info["pid"])
+        server.tell("go")
+        load.tell("go")
+        load.hear()  # done: the participants stopped
+        server.tell("stop")
+        steps = []
+        while "stopped" not in (message := server.hear()):
+            steps.append(message)
+        results = load.hear()
+        status = proc_status(info["pid"])
+        cpu = cpu_seconds(info["pid"]) - cpu_before
+    finally:
+        if load is not None:
+            load.close()
+        server.close()
+    print(
+        f"room server · {len(info['entries'])} entries · {args.followers} followers, "
+        f"{args.participants} participants at ~{args.rate:g} requests/s each, "
+        f"{args.seconds:g} s, a step change every {args.step_every:g} s"
+    )
+    report_load(results)
+    report_follow(results, steps, args.followers)
+    print(
+        f"  server   CPU {cpu:.1f} s in {results['elapsed']:.0f} s; RSS at the end: "
+        f"VmHWM {status.get('VmHWM', '?')}, VmRSS {status.get('VmRSS', '?')} "
+        f"(load generator CPU {results['cpu']:.1f} s)"
+    )
+    return info
+
+
+# -- the TUI, with and without the room inside it ----------------------------------------
+
+
+def tui_app(kb: Path, port: int) -> None:
+    """kbtui as ``kbtui --kb KB`` starts it, its room on 127.0.0.1:``port``."""
+    from kbtui.ui.app import KBApp
+
+    KBApp(kb.resolve(), room_host=HOST, room_port=port).run()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def app_peak_rss(tmux: Any) -> str:
+    """VmHWM of the app in the tmux pane (the pane's process, or its child)."""
+    pane = tmux("list-panes", "-F", "#{pane_pid}").strip()
+    if not pane:
+        return "?"
+    children = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True).stdout
+    return proc_status(int((children.split() or [pane])[0])).get("VmHWM", "?")
+
+
+def bench_tui(
+    kb: Path, info: dict[str, Any], args: argparse.Namespace, env: dict[str, str]
+) -> None:
+    """bench_startup.keystroke_latency twice: as it is, then with the room shared
+    from the app just before the typing starts and the load on it until it ends.
+    Its tmux helper is wrapped to add the two steps at those two moments."""
+    import bench_startup
+
+    port = free_port()
+    bench_startup.KBTUI = f"{sys.executable} {__file__} --tui-app --room-port {port}"
+    real_tmux = bench_startup.tmux
+    alone = sorted(bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle))
+
+    state: dict[str, Any] = {"load": None, "results": None, "rss": None, "typing": False}
+
+    def share_room() -> None:
+        real_tmux("send-keys", "s")
+        deadline = time.monotonic() + 20
+        while not (found := re.search(r"code=([a-z0-9]+)", real_tmux("capture-pane", "-p"))):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the room's panel never showed a room code")
+            time.sleep(0.05)
+        real_tmux("send-keys", "Escape")
+        time.sleep(0.3)
+        state["load"] = start_load({**info, "port": port, "code": found.group(1)}, args, 0)
+        state["load"].tell("go")
+        time.sleep(1.0)  # the load in full swing before the first key
+
+    def wrapped(*command: str) -> str:
+        if command == ("send-keys", "/") and state["load"] is None:
+            share_room()
+            state["typing"] = True
+        elif command == ("kill-server",) and state["typing"]:
+            state["typing"] = False
+            state["rss"] = app_peak_rss(real_tmux)
+            load = state["load"]
+            load.tell("stop")
+            load.hear()  # done
+            state["results"] = load.hear()
+            load.close()
+        return real_tmux(*command)
+
+    bench_startup.tmux = wrapped
+    try:
+        shared = sorted(bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle))
+    finally:
+        bench_startup.tmux = real_tmux
+        if state["load"] is not None:
+            state["load"].close()
+    a, b = quantile(alone, 0.95), quantile(shared, 0.95)
+    print(f"TUI keystroke to results (tmux, bench_startup.py's loop, settle {args.settle:g} s)")
+    print(f"  without the room   p50 {ms(quantile(alone, 0.5))}  p95 {ms(a)}  ({len(alone)} keys)")
+    print(
+        f"  room shared, load  p50 {ms(quantile(shared, 0.5))}  p95 {ms(b)}  ({len(shared)} keys)"
+    )
+    print(f"  p95 difference {ms(b - a)}; the app's VmHWM with the room: {state['rss']}")
+    if state["results"] is not None:
+        print(f"  the load on the app's room meanwhile ({args.followers} followers, no steps):")
+        report_load(state["results"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, default=None, help="a KB (default: a synthetic one)")
+    parser.add_argument("--entries", type=int, default=1000, help="the synthetic KB's size")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--followers", type=int, default=60)
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--rate", type=float, default=3.0, help="requests a second each")
+    parser.add_argument("--step-every", type=float, default=5.0)
+    parser.add_argument("--tui", action="store_true", help="measure the TUI's keystrokes too")
+    parser.add_argument("--settle", type=float, default=5.0, help="TUI: seconds before typing")
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--load", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--tui-app", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--room-port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.kb, args.step_every)
+        return
+    if args.load is not None:
+        asyncio.run(run_load(json.loads(args.load)))
+        return
+    if args.tui_app:
+        tui_app(args.kb, args.room_port)
+        return
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="kbtui-bench-serve-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = {
+        "KBTUI_CACHE_DIR": str(work / "cache"),
+        "KBTUI_DATA_DIR": str(work / "data"),
+        "TERM": "xterm-256color",
+    }
+    os.environ.update(env)  # the children's index and state live in the work dir
+    kb = args.kb
+    if kb is None:
+        from gen_kb import generate
+
+        kb = work / f"kb-{args.entries}"
+        if not kb.exists():
+            generate(kb, args.entries)
+            add_reading_path(kb)
+    from kbtui.index import KBIndex
+
+    KBIndex(kb).sync()  # a warm index: the server and the app never build it here
+    print(
+        f"kbtui room benchmark · {os.cpu_count()} cores · load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} before the run"
+    )
+    info = bench_server(kb, args)
+    if args.tui:
+        bench_tui(kb, info, args, env)
+
+
+if __name__ == "__main__":
+    main()
