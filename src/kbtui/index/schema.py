@@ -13,6 +13,7 @@ from kbtui.index.analysis import (
     text_analyzer,
 )
 from kbtui.index.manifest import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
+from kbtui.kb.boundary import display
 from kbtui.kb.model import Entry
 from kbtui.kb.similarity import body_and_extra, snippet_of
 
@@ -33,6 +34,18 @@ def build_schema() -> fields.Schema:
     )
 
 
+def slug_term(slug: str) -> str:
+    """The term an entry's slug is indexed under: the slug itself, unless it comes from
+    a file name that is not valid UTF-8. Python spells such a name's bytes as lone
+    surrogates, which Whoosh cannot store; that slug is indexed as its bytes in hex
+    behind a "/" (no slug starts with one, so it cannot meet another entry's term)."""
+    try:
+        slug.encode("utf-8")
+    except UnicodeEncodeError:
+        return "/" + slug.encode("utf-8", "surrogatepass").hex()
+    return slug
+
+
 # Every word of a query is looked up in these; title and summary weigh more.
 SEARCH_FIELDS = ("title", "summary", "content")
 PHRASE_FIELDS = SEARCH_FIELDS
@@ -43,10 +56,12 @@ def document_for(entry: Entry) -> dict[str, Any]:
     links = " ".join(link.target.replace("/", " ").replace("-", " ") for link in entry.links)
     sources = " ".join(source.text for source in entry.sources)
     summary = entry.summary or ""
-    slug_words = entry.slug.replace("/", " ").replace("-", " ")
+    # The slug's words, with any undecodable bytes of its file name shown as U+FFFD.
+    slug_words = display(entry.slug).replace("/", " ").replace("-", " ")
     words = " ".join((entry.title, slug_words, summary, body, extra))
     return {
-        "slug": entry.slug,
+        "slug": slug_term(entry.slug),
+        "_stored_slug": entry.slug,
         "path": entry.path,
         "type": entry.type,
         # Indexed with the slug's words (so "gezi park" finds case-studies/gezi-park),

@@ -36,7 +36,7 @@ from kbtui.index.manifest import (
 )
 from kbtui.index.query import run, vocabulary_of
 from kbtui.index.results import SearchResult, SyncReport
-from kbtui.index.schema import build_schema, document_for
+from kbtui.index.schema import build_schema, document_for, slug_term
 from kbtui.index.similar import similarity_from
 from kbtui.index.spelling import Vocabulary
 from kbtui.kb.loader import EntryFile, read_entry, scan
@@ -194,7 +194,7 @@ class KBIndex:
                     if progress:
                         progress(done, len(changed))
                 for slug in removed:
-                    writer.delete_by_term("slug", slug)
+                    writer.delete_by_term("slug", slug_term(slug))
                 # A small update writes a small segment and merges nothing; once the
                 # segments pile up, Whoosh's small-segment merge tidies them.
                 writer.commit(merge=len(self.ix._segments()) > MAX_SEGMENTS)

@@ -28,6 +28,7 @@ PROBLEM_KINDS = (
     "duplicate-section",
     "empty-entry",
     "undecodable",
+    "undecodable-name",
     "outside-link",
     "orphan",
     "duplicate-slug",

@@ -46,6 +46,30 @@ def slug_for(relpath: str) -> str:
     return stem.lower()
 
 
+def _undecodable_bytes(name: str) -> str | None:
+    """The bytes of a file or folder name that are not UTF-8 ("0xE9"), or None."""
+    if name.isascii():
+        return None
+    bad = [ord(char) - 0xDC00 for char in name if "\udc80" <= char <= "\udcff"]
+    return ", ".join(f"0x{byte:02X}" for byte in dict.fromkeys(bad)) if bad else None
+
+
+def _name_problem(slug: str, name: str, path: str) -> Problem | None:
+    bad = _undecodable_bytes(name)
+    if bad is None:
+        return None
+    what = "folder" if path.endswith("/") else "file"
+    byte = "byte" if "," not in bad else "bytes"
+    return Problem(
+        slug,
+        "undecodable-name",
+        f"the {what} name is not valid UTF-8 ({byte} {bad}, shown as \ufffd): "
+        f"rename the {what} so links and searches can name it",
+        path=path,
+        lineno=0 if what == "folder" else 1,
+    )
+
+
 def _inside(root: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root)
@@ -81,6 +105,8 @@ def scan(root: Path) -> Scan:
             is_link = item.is_symlink()
             if item.is_dir(follow_symlinks=False):
                 subdirs.append(rel)
+                if (problem := _name_problem(rel.lower(), name, f"{rel}/")) is not None:
+                    problems.append(problem)
                 continue
             if is_link and os.path.isdir(item.path):
                 if not _inside(root, Path(item.path)):
@@ -131,9 +157,20 @@ def scan(root: Path) -> Scan:
                     )
                 )
                 continue
+            if (problem := _name_problem(slug, name, rel)) is not None:
+                problems.append(problem)  # still an entry: read, listed and searched
             files[slug] = EntryFile(slug, rel, stat.st_size, stat.st_mtime_ns)
         pending.extend(reversed(subdirs))
     return Scan(tuple(sorted(files.values(), key=lambda f: f.slug)), tuple(problems))
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A file cut at MAX_ENTRY_BYTES may end inside a character: that is still text.
+        return error.start >= len(data) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 def decode(data: bytes) -> tuple[str, frozenset[str]]:
@@ -142,8 +179,9 @@ def decode(data: bytes) -> tuple[str, frozenset[str]]:
     if len(data) > MAX_ENTRY_BYTES:
         flags.add("too-large")
         data = data[:MAX_ENTRY_BYTES]
-    if b"\x00" in data:
-        flags.add("binary")
+    nuls = data.count(b"\x00")
+    if nuls and (nuls * 10 > len(data) or not _is_utf8(data)):
+        flags.add("binary")  # a text with a stray NUL is text: the NUL shows as ␀
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -49,7 +49,21 @@ HANDOUT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def entry_href(slug: str) -> str:
-    return "/e/" + quote(slug, safe="/")
+    # A slug from a file name that is not UTF-8 goes out as that name's own bytes.
+    return "/e/" + quote(slug, safe="/", errors="surrogateescape")
+
+
+def handout_href(slug: str) -> str:
+    return "/handout/" + quote(slug, safe="/", errors="surrogateescape")
+
+
+def slug_param(request: Request, prefix: str) -> str:
+    """The slug in the URL after ``prefix``, read from the raw path so that the bytes
+    of a file name that is not UTF-8 come back as the slug the KB knows."""
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and raw.startswith(prefix.encode()):
+        return unquote(raw[len(prefix) :].decode("latin-1"), errors="surrogateescape")
+    return str(request.path_params["slug"])
 
 
 def _type_anchor(entry_type: str) -> str:
@@ -172,7 +186,7 @@ class Site:
             raise HTTPException(404, f"This entry cannot be shown: {error.reason}.") from None
 
     def entry(self, request: Request) -> Response:
-        asked = str(request.path_params["slug"])
+        asked = slug_param(request, "/e/")
         slug = asked.lower()
         if self.library.outline(slug) is None:
             found, _ = self.library.resolve(asked)
@@ -183,7 +197,7 @@ class Site:
             )
         entry = self._read(slug)
         view = entry_view(entry, self.library, entry_href)
-        handout = "/handout/" + quote(slug, safe="/")
+        handout = handout_href(slug)
         return self.page(
             "web/entry.html",
             view=view,
@@ -227,7 +241,7 @@ class Site:
             except EntryUnavailable:
                 continue
             view = entry_view(path, self.library, entry_href, backlinks=False)
-            handout = "/handout/" + quote(outline.slug, safe="/")
+            handout = handout_href(outline.slug)
             shown.append(
                 {
                     "title": view.title,
@@ -248,7 +262,7 @@ class Site:
     def handout(self, request: Request) -> Response:
         from kbtui.export import ExportError, file_stem, make_handout, render
 
-        slug = str(request.path_params["slug"]).lower()
+        slug = slug_param(request, "/handout/").lower()
         fmt = request.query_params.get("format", "html")
         if fmt not in HANDOUT_TYPES:
             raise HTTPException(400, "A handout comes as format=html or format=md.")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 ECHO_HOLD = 0.05  # longest wait for results before a typed key is drawn on its own
 SEARCH_LIMIT = 25
+UNAVAILABLE = "Search is unavailable; browsing still works."
 
 
 def entries_noun(count: int) -> str:
@@ -53,6 +54,7 @@ class SearchPane(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.search_ready = False
+        self.search_failed = False  # the index could not be had: no search is coming
         self.shown_query: str | None = None  # the query whose results the list shows
         self._outlines: dict[str, EntryOutline] = {}
         self._echo_hold: Timer | None = None
@@ -149,6 +151,7 @@ class SearchPane(Vertical):
 
     def index_ready(self, in_memory: bool) -> None:
         self.search_ready = True
+        self.search_failed = False
         self.query_one("#index-progress", ProgressBar).display = False
         where = " (in memory)" if in_memory else ""
         self._status(f"{entries_noun(len(self._outlines))} · search ready{where}")
@@ -156,8 +159,9 @@ class SearchPane(Vertical):
             self._run_search()
 
     def index_failed(self) -> None:
+        self.search_failed = True  # until an index is ready after all (a later sync)
         self.query_one("#index-progress", ProgressBar).display = False
-        self._status("Search is unavailable; browsing still works.")
+        self._status(UNAVAILABLE)
 
     def focus_search(self, select: bool = False) -> None:
         """Into the search box; with ``select`` the old query is selected, so typing
@@ -199,7 +203,8 @@ class SearchPane(Vertical):
             self._status(entries_noun(len(self._outlines)))
             return
         if not self.search_ready:
-            self._status("Search starts when the index is ready…")
+            waiting = "Search starts when the index is ready…"
+            self._status(UNAVAILABLE if self.search_failed else waiting)
             return
         self._hold_frame()
         self._searcher.submit(text)
