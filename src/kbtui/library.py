@@ -216,18 +216,19 @@ class Library:
             return None
         self.index_error = None
         if report.changed or not self._outlines or len(listing) != len(self._outlines):
-            kept = set(self._outlines)
             self._set_listing(listing)
             if report.changed:
                 with self._lock:
-                    # Links changed with the files: load them again - only those of the
-                    # changed entries when the same entries are there as before.
+                    # Links changed with the files: brought up to date in place, only
+                    # those of the entries edited, added or removed (since the graph
+                    # last loaded, should syncs come faster than it loads).
                     graph, self._graph = self._graph, None
-                    if graph is not None and not report.rebuilt and set(self._outlines) == kept:
-                        stale, slugs = self._stale or (graph, set())
-                        self._stale = (stale, slugs | set(report.slugs))
-                    else:
+                    if report.rebuilt:
                         self._stale = None
+                    elif self._stale is not None:
+                        self._stale = (self._stale[0], self._stale[1] | set(report.slugs))
+                    elif graph is not None:
+                        self._stale = (graph, set(report.slugs))
         self.search_ready = True
         self._emit(IndexReady(report, index.in_memory))
         return report
@@ -337,11 +338,13 @@ class Library:
 
         graph, slugs = stale
         rows = index.link_rows(slugs)
-        outlines = [self._outlines.get(slug) for slug in sorted(slugs)]
-        if rows is None or None in outlines or set(graph.entries) != set(self._outlines):
-            return None
+        outlines = [o for slug in sorted(slugs) if (o := self._outlines.get(slug)) is not None]
+        removed = {slug for slug in slugs if slug not in self._outlines}
+        expected = (set(graph.entries) - removed) | {o.slug for o in outlines}
+        if rows is None or expected != set(self._outlines):
+            return None  # out of step (files changed meanwhile): load the graph afresh
         return graph.updated(
-            entry_from_links(o, rows.get(o.slug, ())) for o in outlines if o is not None
+            (entry_from_links(o, rows.get(o.slug, ())) for o in outlines), removed=removed
         )
 
     def _graph_from_index(self) -> KnowledgeBase | None:
