@@ -57,18 +57,22 @@ def test_entries_added_removed_and_edited_give_the_links_of_a_fresh_build(
 ) -> None:
     entries = {slug: entry(slug, targets) for slug, targets in start.items()}
     graph = KnowledgeBase(ROOT, entries.values())
+    step_by_step = graph  # updated once per change, as syncs come one by one
     written: dict[str, Entry] = {}
     removed: set[str] = set()
     for action, slug, targets in steps:
         if action == "write":
             written[slug] = entries[slug] = entry(slug, targets, title=f"{slug} again")
             removed.discard(slug)
+            step_by_step = step_by_step.updated([entries[slug]])
         elif slug in entries:
             del entries[slug]
             written.pop(slug, None)
             removed.add(slug)
-    graph = graph.updated(written.values(), removed=removed)
+            step_by_step = step_by_step.updated([], removed={slug})
+    graph = graph.updated(written.values(), removed=removed)  # all at once
     same_as_fresh(graph, entries)
+    same_as_fresh(step_by_step, entries)
 
 
 def test_a_new_entry_mends_the_links_that_named_it() -> None:

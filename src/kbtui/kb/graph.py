@@ -26,6 +26,9 @@ class KnowledgeBase:
         self.resolver = Resolver(self.entries)
         self._links: dict[str, tuple[ResolvedLink, ...]] = {}
         backlinks: dict[str, dict[Backlink, None]] = defaultdict(dict)
+        # The entries with a link to a missing entry, by the file name it wants: what
+        # must be resolved again when an entry of that name is written (see updated()).
+        self._missing: dict[str, set[str]] = defaultdict(set)
         for slug, entry in self.entries.items():
             resolved_links = []
             for link in entry.links:
@@ -33,6 +36,8 @@ class KnowledgeBase:
                 resolved_links.append(ResolvedLink(link, resolved, outside is not None))
                 if resolved is not None and resolved != slug:
                     backlinks[resolved][Backlink(slug, link.section)] = None
+                elif resolved is None and outside is None:
+                    self._missing[_wanted_name(link.target)].add(slug)
             self._links[slug] = tuple(resolved_links)
         self._backlinks = {slug: tuple(found) for slug, found in backlinks.items()}
 
@@ -69,13 +74,19 @@ class KnowledgeBase:
         rewired: list[Entry] = []
         if added or gone:
             # A link can only resolve differently if its target's file name is that of
-            # an entry that came or went: a resolved link names its entry's file name.
+            # an entry that came or went: a resolved link names its entry's file name,
+            # so the links to move are those to entries of that name (their backlinks)
+            # and the missing ones that want that name.
             resolver = graph.resolver = Resolver(graph.entries)
             names = {slug.rsplit("/", 1)[-1] for slug in added | gone}
             skip = gone | {entry.slug for entry in new}
-            for slug, links in self._links.items():
-                if slug not in skip and any(_may_move(r, names) for r in links):
-                    rewired.append(graph.entries[slug])
+            named = [slug for slug in self.entries if slug.rsplit("/", 1)[-1] in names]
+            linking: set[str] = set(named)  # an entry may link to itself
+            for slug in named:
+                linking |= {b.slug for b in self._backlinks.get(slug, ())}
+            for name in names:
+                linking |= self._missing.get(name, set())
+            rewired = [graph.entries[slug] for slug in sorted(linking - skip)]
         graph._links = dict(self._links)
         for slug in gone:
             del graph._links[slug]
@@ -110,6 +121,7 @@ class KnowledgeBase:
             else:
                 backlinks.pop(target, None)
         graph._backlinks = backlinks
+        graph._missing = _missing_after(self._missing, self._links, graph._links, changed)
         return graph
 
     @property
@@ -167,15 +179,38 @@ class KnowledgeBase:
 _KINDS = {kind.value: kind for kind in LinkKind}
 
 
-def _may_move(link: ResolvedLink, names: set[str]) -> bool:
-    """Whether ``link`` may resolve differently once entries of these file names came or
-    went: a resolved link names one of them, or a missing one might now be found."""
-    if link.resolved is not None:
-        return link.resolved.rsplit("/", 1)[-1] in names
-    if link.outside:
-        return False
-    target = normalise_target(link.link.target)
-    return target.name is not None and target.name.rsplit("/", 1)[-1] in names
+def _wanted_name(raw: str) -> str:
+    """The file name a link to a missing entry wants ("" when it names none)."""
+    name = normalise_target(raw).name
+    return name.rsplit("/", 1)[-1] if name else ""
+
+
+def _missing_after(
+    missing: Mapping[str, set[str]],
+    old_links: Mapping[str, Sequence[ResolvedLink]],
+    new_links: Mapping[str, Sequence[ResolvedLink]],
+    changed: set[str],
+) -> defaultdict[str, set[str]]:
+    """``missing`` (file name -> entries with a missing link wanting it) after the
+    ``changed`` entries' links went from ``old_links`` to ``new_links``. The sets
+    touched are copied: the graph this one was updated from keeps its own."""
+    result: defaultdict[str, set[str]] = defaultdict(set, missing)
+    copied: set[str] = set()
+
+    def edit(name: str) -> set[str]:
+        if name not in copied:
+            result[name] = set(result.get(name, ()))
+            copied.add(name)
+        return result[name]
+
+    for slug in changed:
+        for r in old_links.get(slug, ()):
+            if r.resolved is None and not r.outside:
+                edit(_wanted_name(r.link.target)).discard(slug)
+        for r in new_links.get(slug, ()):
+            if r.resolved is None and not r.outside:
+                edit(_wanted_name(r.link.target)).add(slug)
+    return result
 
 
 def entry_from_links(outline: EntryOutline, rows: Sequence[Sequence[str]]) -> Entry:
