@@ -191,3 +191,37 @@ def _record_notices(monkeypatch: pytest.MonkeyPatch) -> None:
         real(self, message, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(KBApp, "notify", notify)
+
+
+def test_a_missing_source_is_written_where_check_says_to_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A citation `[source: moblab]` wants sources/moblab.md ("to write next" says so):
+    writing it from the link makes that file, not moblab.md at the top of the KB."""
+    from tests.conftest import write_kb
+
+    root = write_kb(
+        tmp_path / "kb",
+        {
+            "distributed.md": "# Distributed\n\n## Summary\nMany hands. Two.\n\n## Body\n"
+            "Teams of volunteers [source: moblab].\n\n## Related\n- door\n",
+            "door.md": "# Door\n\n## Summary\nKnock. Listen.\n\n## Related\n- distributed\n",
+        },
+    )
+    monkeypatch.setenv("EDITOR", str(fake_editor(tmp_path, "A source.")))
+    monkeypatch.delenv("VISUAL", raising=False)
+    offered: list[str] = []
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        link_to(app, None, "moblab").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MissingLinkScreen)
+        offered.append(screen_text(app))
+        await pilot.press("down", "enter")  # "Write it"
+        await until(pilot, lambda: reader_slug(app) == "sources/moblab", seconds=30)
+
+    drive(root, scenario, open_slug="distributed", watch=False)
+    assert (root / "sources" / "moblab.md").is_file()
+    assert not (root / "moblab.md").exists()
+    assert any("sources/moblab.md" in text for text in offered), offered

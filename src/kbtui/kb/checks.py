@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kbtui.kb.graph import KnowledgeBase
 from kbtui.kb.links import normalise_target
-from kbtui.kb.model import Entry, LinkKind, Problem, SectionKey
+from kbtui.kb.model import Entry, Link, LinkKind, Problem, SectionKey
 
 _FLAG_PROBLEMS = {
     "undecodable": "the file is not valid UTF-8; unreadable bytes were replaced",
@@ -185,6 +185,23 @@ def slug_to_write(target: str, kind: LinkKind) -> str | None:
     if found.outside is not None or found.name is None:
         return None
     return _wanted_slug(found.name.rsplit("/", 1)[-1], [(found.name, kind)])
+
+
+def where_to_write(target: str, links: Iterable[Link]) -> str | None:
+    """Where to write the entry ``target`` asks for, as ``check``'s "to write next"
+    says it, from the links of the entry it is in (every spelling of the same name
+    counts: ``[source: moblab]`` beside a Related ``sources/moblab`` wants
+    ``sources/moblab``). None for a target that names no entry of the KB."""
+    found = normalise_target(target)
+    if found.outside is not None or found.name is None:
+        return None
+    key = found.name.rsplit("/", 1)[-1]
+    spellings = []
+    for link in links:
+        name = normalise_target(link.target).name
+        if name is not None and name.rsplit("/", 1)[-1] == key:
+            spellings.append((name, link.kind))
+    return _wanted_slug(key, spellings or [(found.name, LinkKind.RELATED)])
 
 
 def to_write_next(problems: Iterable[Problem]) -> list[WantedEntry]:

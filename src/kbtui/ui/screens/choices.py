@@ -21,10 +21,11 @@ class MissingLinkScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "close", "Close", id="curate.missing-close")]
 
-    def __init__(self, target: str, words: str) -> None:
+    def __init__(self, target: str, words: str, path: str) -> None:
         super().__init__()
         self.target = target
         self.words = words
+        self.path = path  # the file "Write it" creates
 
     def compose(self) -> ComposeResult:
         with Vertical(id="missing-box"):
@@ -32,7 +33,10 @@ class MissingLinkScreen(ModalScreen[str | None]):
             yield Static(title)
             yield OptionList(
                 Option(Text(f"Search for “{display_name(self.words)}”"), id=SEARCH),
-                Option(Text("Write it: create the entry and open it in your editor"), id=CREATE),
+                Option(
+                    Text(f"Write it: create {display_name(self.path)} and open it in your editor"),
+                    id=CREATE,
+                ),
                 id="missing-choices",
             )
             yield Static(Text("Enter chooses · Esc closes", style="dim"))

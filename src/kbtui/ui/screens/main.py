@@ -299,18 +299,22 @@ class MainScreen(CuratingActions):
         if message.outside:
             missing_notice(self, message.target, outside=True)
             return
+        from kbtui.kb.checks import where_to_write
         from kbtui.ui.screens.choices import CREATE, SEARCH, MissingLinkScreen
 
         words = " ".join(re.findall(r"[^\W_]+", message.target.rsplit("/", 1)[-1]))
+        entry = self.reader.entry
+        # Where check's "to write next" says: a citation wants sources/, and so on.
+        slug = where_to_write(message.target, entry.links if entry else ()) or message.target
 
         def chosen(choice: str | None) -> None:
             if choice == SEARCH and words:
                 self.remove_class("-reading")
                 self.pane.search_for(words)
             elif choice == CREATE:
-                self._create_and_edit(message.target)
+                self._create_and_edit(slug)
 
-        self.app.push_screen(MissingLinkScreen(message.target, words), chosen)
+        self.app.push_screen(MissingLinkScreen(message.target, words, f"{slug}.md"), chosen)
 
     @on(EntryMissing)
     def entry_missing(self, message: EntryMissing) -> None:
