@@ -169,7 +169,10 @@ class Room:
     def followers(self) -> int:
         """Devices following now: one per device id, one per connection without."""
         with self._lock:
-            return _count(self._channels)
+            return self._counted()
+
+    def _counted(self) -> int:  # under the lock
+        return _count(self._channels)
 
     # -- listeners ---------------------------------------------------------------------
 
@@ -188,7 +191,7 @@ class Room:
     def _announce(self) -> None:
         with self._lock:
             listeners = list(self._listeners)
-            event = RoomChanged(self._state, _count(self._channels))
+            event = RoomChanged(self._state, self._counted())
         for listener in listeners:
             listener(event)
 
@@ -224,6 +227,27 @@ class Room:
             channel.send(CLOSED)
         if channels:
             self._announce()
+
+
+class PresentersRoom(Room):
+    """The presenter's side of a room whose web server runs in another process
+    (:mod:`kbtui.web.process`): :meth:`show` and :meth:`clear` as in any room, handed
+    on to that process; the followers are counted there and told here."""
+
+    def __init__(self, code: str | None = None, require_code: bool = True) -> None:
+        super().__init__(code, require_code)
+        self._remote_followers = 0
+
+    def heard_followers(self, count: int) -> None:
+        """The server's process counted ``count`` followers."""
+        with self._lock:
+            if count == self._remote_followers:
+                return
+            self._remote_followers = count
+        self._announce()
+
+    def _counted(self) -> int:
+        return self._remote_followers
 
 
 def _count(channels: list[FollowChannel]) -> int:

@@ -223,10 +223,13 @@ class KBApp(KBAppBase):
 
     @work(thread=True, exclusive=True, group="room", exit_on_error=False)
     def _room_worker(self) -> None:
-        from kbtui.room import Room
-        from kbtui.web.server import RoomServer, RoomServerError
+        from kbtui.room import PresentersRoom
+        from kbtui.web.process import RoomProcess
+        from kbtui.web.server import RoomServerError
 
-        server = RoomServer(self.library, Room(), host=self.room_host, port=self.room_port)
+        # In a process of its own: serving the room never slows the trainer's keys.
+        room = PresentersRoom()
+        server = RoomProcess(self.library, room, host=self.room_host, port=self.room_port)
         try:
             server.start()
         except RoomServerError as error:

@@ -68,6 +68,17 @@ class RoomApp:
         self.site.close()
 
 
+def inline(page: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """``page`` answered on the server's event loop itself. A page is a few
+    milliseconds of work: handing it to a worker thread and back costs more under a
+    room's load (two thread switches, each a wait for the interpreter's lock)."""
+
+    async def endpoint(request: Request) -> Response:
+        return page(request)
+
+    return endpoint
+
+
 def build_app(
     library: Library,
     room: Room,
@@ -86,17 +97,17 @@ def build_app(
 
     handler: Callable[[Request, Exception], Awaitable[Response]] = http_error
     routes = [
-        Route("/", site.index),
-        Route("/type/{kind}", site.of_type),
-        Route("/e/{slug:path}", site.entry),
-        Route("/search", site.search),
-        Route("/search/hits", site.search_hits),
-        Route("/paths", site.paths),
-        Route("/handout/{slug:path}", site.handout),
-        Route("/follow", site.follow),
-        Route("/follow/now", site.follow_now),
+        Route("/", inline(site.index)),
+        Route("/type/{kind}", inline(site.of_type)),
+        Route("/e/{slug:path}", inline(site.entry)),
+        Route("/search", inline(site.search)),
+        Route("/search/hits", inline(site.search_hits)),
+        Route("/paths", inline(site.paths)),
+        Route("/handout/{slug:path}", site.handout),  # a path's pack: on a worker thread
+        Route("/follow", inline(site.follow)),
+        Route("/follow/now", inline(site.follow_now)),
         Route("/follow/events", events_endpoint(room, renders)),  # type: ignore[arg-type]
-        Route("/static/{name}", site.static),
+        Route("/static/{name}", inline(site.static)),
     ]
 
     async def server_error(request: Request, error: Exception) -> Response:

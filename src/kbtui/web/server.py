@@ -71,8 +71,10 @@ class RoomServer:
         host: str = "0.0.0.0",
         port: int = DEFAULT_PORT,
         notice: Callable[[str], object] | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
         self.library = library
+        self._sock = sock  # already bound and listening (by the app, for its child)
         self.room = room
         self.host = host
         self.port = port
@@ -97,7 +99,7 @@ class RoomServer:
 
         from kbtui.web.app import build_app
 
-        sock = self._bind()
+        sock, self._sock = self._sock or self._bind(), None
         self.port = sock.getsockname()[1]
         for name in LOGGERS:
             logger = logging.getLogger(name)
