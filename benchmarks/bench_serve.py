@@ -26,6 +26,10 @@
    the app (the ``s`` key; the room code read off its panel) while the same load,
    without step changes, is pointed at it; both p95s and the difference.
 
+The load stands for phones, which are other devices in a real room; here it shares
+the machine, so it runs at the lowest priority (nice 19) and its own time is still in
+the latencies it measures.
+
 The synthetic KB (gen_kb.py) has no reading path, so one is added to it here. The
 load generator's own time is in the latencies (it shares the machine's cores).
 Bounded: fixed duration and counts, a timeout on every request, a hard limit on the
@@ -357,11 +361,16 @@ class Child:
     """A child process of this script, spoken to in JSON lines."""
 
     def __init__(self, *args: str) -> None:
+        # The load stands for phones, which are other machines in a room: here it runs
+        # at the lowest priority, so that it takes only what the app and the server
+        # leave of this machine's cores.
+        nice = (lambda: os.nice(19)) if args[0] == "--load" else None
         self.process = subprocess.Popen(
             [sys.executable, __file__, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            preexec_fn=nice,
         )
         self.deadline = time.monotonic() + HARD_LIMIT
 

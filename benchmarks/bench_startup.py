@@ -104,7 +104,7 @@ def keystroke_latency(
         deadline = time.perf_counter() + 120
         while "search ready" not in tmux("capture-pane", "-p"):
             if time.perf_counter() > deadline:
-                raise TimeoutError("kbtui never became ready")
+                raise TimeoutError(f"kbtui never became ready:\n{tmux('capture-pane', '-p')}")
             time.sleep(0.05)
         time.sleep(settle)  # the spelling table (and, given time, the KB graph) load meanwhile
         tmux("send-keys", "/")
