@@ -114,7 +114,7 @@ def test_no_change_sync_opens_no_writer_and_reads_no_file(
     assert again.open()
     recorder = ReadRecorder(monkeypatch)
     monkeypatch.setattr(type(again.ix), "writer", no_writer)
-    monkeypatch.setattr(store_module.whoosh_index, "create_in", no_writer)
+    monkeypatch.setattr(store_module.CacheStorage, "create_index", no_writer)
     report = again.sync()
     assert report == SyncReport(seconds=report.seconds)
     assert not report.changed and not report.notices

@@ -21,11 +21,10 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
-from whoosh.util.filelock import FileLock
 
+from kbtui.index.cachefiles import CacheLock, CacheStorage
 from kbtui.index.manifest import (
     LinkRow,
     Manifest,
@@ -57,7 +56,7 @@ def _open_dir(folder: Path) -> Index:
     With mmap (Whoosh's default) every searcher copies each part of the segment it
     opens into memory: ~125 MB per searcher for a 10,000-entry KB, against under
     1 MB this way, for searches ~1 ms slower."""
-    return FileStorage(str(folder), supports_mmap=False).open_index()
+    return CacheStorage(str(folder), supports_mmap=False).open_index()
 
 
 def _signature(file: EntryFile) -> list[Any]:
@@ -105,6 +104,8 @@ class KBIndex:
         """Open the cached index if it is usable. Returns False when a build is needed."""
         if self._ix is not None:
             return True
+        if self.folder.is_symlink():  # the cache's own folder, or none: never elsewhere
+            return False
         manifest = Manifest.read(self.folder, self.kb_root)
         if manifest is None:
             return False
@@ -284,7 +285,7 @@ class KBIndex:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".build-"))
         try:
-            ix = whoosh_index.create_in(str(staging), build_schema())
+            ix = CacheStorage(str(staging)).create_index(build_schema())
             manifest = self._fill(ix, files, progress)
             ix.close()
             manifest.write(staging, self.kb_root)
@@ -293,7 +294,7 @@ class KBIndex:
             # Swapping and opening is one step for every kbtui building this index at
             # once, so none finds the folder missing (moved out, the new one not yet in)
             # or opens a build that another is about to delete.
-            swap = FileLock(str(self.folder.with_name(f".{self.folder.name}.lock")))
+            swap = CacheLock(str(self.folder.with_name(f".{self.folder.name}.lock")))
             swap.acquire(blocking=True)
             try:
                 with contextlib.suppress(FileNotFoundError):
