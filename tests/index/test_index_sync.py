@@ -518,7 +518,7 @@ def test_a_failing_staging_folder_falls_back_to_memory(
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store_module.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(store_module.CacheLock, "acquire", refuse)  # the build's first write
     kb_index = KBIndex(kb_root)
     report = kb_index.sync()
     assert kb_index.in_memory and "cannot be written" in report.notices[0]

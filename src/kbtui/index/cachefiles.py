@@ -77,3 +77,55 @@ class CacheStorage(FileStorage):  # type: ignore[misc]
 
     def lock(self, name: str) -> CacheLock:
         return CacheLock(self._fpath(name))
+
+
+BUILD_PREFIX = ".build-"
+# A build folder with no lock file beside it is from a kbtui before build locks (or
+# one killed while tidying up): swept once it is this old, in seconds.
+UNLOCKED_AGE = 3600.0
+
+
+def build_lock_path(folder: Path) -> Path:
+    """The lock a build holds for as long as it lives, beside its folder (or the folder
+    the index it replaced was moved to, ``<build>.old``)."""
+    return folder.with_name(f"{folder.name.removesuffix('.old')}.lock")
+
+
+def sweep_dead_builds(parent: Path) -> None:
+    """Remove the folders of builds whose process has gone (killed, or its terminal
+    closed): their lock is free. A build still running holds its lock and is left."""
+    import fcntl
+    import shutil
+    import time
+
+    try:
+        entries = [e for e in os.scandir(parent) if e.name.startswith((BUILD_PREFIX, ".old-"))]
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".lock") or not entry.is_dir(follow_symlinks=False):
+            continue
+        lock = build_lock_path(Path(entry.path))
+        try:
+            fd = open_cache_file(lock, os.O_RDWR)
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                if time.time() - entry.stat(follow_symlinks=False).st_mtime > UNLOCKED_AGE:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)  # its build is running
+            continue
+        try:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            sibling = entry.path[: -len(".old")] if entry.name.endswith(".old") else entry.path
+            for folder in (sibling, f"{sibling}.old"):
+                shutil.rmtree(folder, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock)
+        finally:
+            os.close(fd)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -24,7 +23,13 @@ from typing import Any
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 
-from kbtui.index.cachefiles import CacheLock, CacheStorage
+from kbtui.index.cachefiles import (
+    BUILD_PREFIX,
+    CacheLock,
+    CacheStorage,
+    build_lock_path,
+    sweep_dead_builds,
+)
 from kbtui.index.manifest import (
     LinkRow,
     Manifest,
@@ -148,7 +153,10 @@ class KBIndex:
     def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         """Bring the index in step with the KB files; returns what was done."""
         with self._lock:
-            return self._sync(progress, rebuild)
+            report = self._sync(progress, rebuild)
+        if not self.in_memory:
+            sweep_dead_builds(self.folder.parent)
+        return report
 
     def _sync(self, progress: Progress | None, rebuild: bool) -> SyncReport:
         started = time.perf_counter()
@@ -283,14 +291,30 @@ class KBIndex:
 
     def _build_on_disk(self, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".build-"))
+        # The build's lock is held from before its folder exists until after it is
+        # gone, so a sweep by another kbtui never takes a live build for a dead one.
+        token = f"{BUILD_PREFIX}{self.folder.name}-{os.getpid()}-{os.urandom(4).hex()}"
+        staging = self.folder.with_name(token)
+        claim = CacheLock(str(build_lock_path(staging)))
+        claim.acquire(blocking=True)
+        try:
+            self._build_in(staging, files, progress)
+        finally:
+            claim.release()
+            with contextlib.suppress(OSError):
+                os.unlink(build_lock_path(staging))
+
+    def _build_in(
+        self, staging: Path, files: tuple[EntryFile, ...], progress: Progress | None
+    ) -> None:
+        staging.mkdir(mode=0o700)
         try:
             ix = CacheStorage(str(staging)).create_index(build_schema())
             manifest = self._fill(ix, files, progress)
             ix.close()
             manifest.write(staging, self.kb_root)
             manifest.links = None  # on disk now: read again when wanted
-            old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
+            old = staging.with_name(f"{staging.name}.old")
             # Swapping and opening is one step for every kbtui building this index at
             # once, so none finds the folder missing (moved out, the new one not yet in)
             # or opens a build that another is about to delete.
