@@ -114,7 +114,7 @@ def test_no_change_sync_opens_no_writer_and_reads_no_file(
     assert again.open()
     recorder = ReadRecorder(monkeypatch)
     monkeypatch.setattr(type(again.ix), "writer", no_writer)
-    monkeypatch.setattr(store_module.whoosh_index, "create_in", no_writer)
+    monkeypatch.setattr(store_module.CacheStorage, "create_index", no_writer)
     report = again.sync()
     assert report == SyncReport(seconds=report.seconds)
     assert not report.changed and not report.notices
@@ -518,7 +518,7 @@ def test_a_failing_staging_folder_falls_back_to_memory(
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store_module.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(store_module.CacheLock, "acquire", refuse)  # the build's first write
     kb_index = KBIndex(kb_root)
     report = kb_index.sync()
     assert kb_index.in_memory and "cannot be written" in report.notices[0]

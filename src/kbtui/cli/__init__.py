@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -27,6 +28,26 @@ COMMANDS = {
     "present": "kbtui.cli.training_commands:cmd_present",
     "serve": "kbtui.cli.serve_command:cmd_serve",
 }
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal): raised where the command is, so it
+    unwinds as after Ctrl+C - a build removes its folder, the index is left whole."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, _stop)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kbtui.cli.launch import launch_app
 
             return launch_app(args.kb, args.open)
+        _stop_on_signals()
         module_name, function_name = COMMANDS[args.command].split(":")
         command = getattr(importlib.import_module(module_name), function_name)
         return int(command(args))
@@ -132,5 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as error:
+        signum = error.signum if isinstance(error, Stopped) else signal.SIGINT
+        how = "Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name
+        print(f"\nkbtui: stopped by {how} before finishing.", file=sys.stderr)
+        return 128 + signum

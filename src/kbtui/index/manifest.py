@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kbtui import paths
+from kbtui.kb.boundary import read_cache_file
 from kbtui.kb.outline import EntryOutline, sort_key
 from kbtui.paths import write_atomic
 
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 SUMMARY_MISSING = "summary-missing"  # how the row's flags column says so
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
@@ -51,25 +52,29 @@ class Manifest:
 
     ``links`` (slug -> link rows) is written to a file of its own, read only when the
     link graph is wanted, so the listing stays quick to read for the first frame.
-    ``generation`` ties the two files together: links of another generation are stale.
+    ``generation`` ties the two files together: links of another generation are stale;
+    ``links_sha256`` is the digest of the links file as written, so links rewritten
+    since (well-formed or not) are not believed.
     ``links`` is None when they are not known (they are then not written)."""
 
     files: dict[str, list[Any]] = field(default_factory=dict)
     links: dict[str, str] | None = field(default_factory=dict)  # slug -> encode_links()
     generation: str = ""
+    links_sha256: str = ""
 
     @classmethod
     def read(cls, folder: Path, kb_root: Path) -> Manifest | None:
         data = _read_json(folder / MANIFEST, kb_root)
         if data is None or not isinstance(data.get("files"), dict):
             return None
-        return cls(dict(data["files"]), None, str(data.get("generation", "")))
+        digest = str(data.get("links_sha256", ""))
+        return cls(dict(data["files"]), None, str(data.get("generation", "")), digest)
 
     def read_links(self, folder: Path, kb_root: Path) -> dict[str, str] | None:
         """The link rows written with this manifest, or None (missing, damaged, stale)."""
         if self.links is not None:
             return self.links
-        data = _read_json(folder / LINKS, kb_root)
+        data = _read_json(folder / LINKS, kb_root, self.links_sha256)
         if data is None or not self.generation or data.get("generation") != self.generation:
             return None
         links = data.get("links")
@@ -83,10 +88,14 @@ class Manifest:
         self.generation = os.urandom(8).hex()
         head = {"schema": SCHEMA_VERSION, "kb": str(kb_root), "generation": self.generation}
         if self.links is not None:
-            write_atomic(folder / LINKS, json.dumps({**head, "links": self.links}))
+            text = json.dumps({**head, "links": self.links})
+            write_atomic(folder / LINKS, text)
+            self.links_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         else:
+            self.links_sha256 = ""
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / LINKS)
+        head["links_sha256"] = self.links_sha256
         write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
 
     def listing(self) -> list[EntryOutline]:
@@ -113,9 +122,14 @@ def listing_row(relpath: str, size: int, mtime_ns: int, outline: EntryOutline) -
     return [relpath, size, mtime_ns, outline.title, outline.type, flags]
 
 
-def _read_json(path: Path, kb_root: Path) -> dict[str, Any] | None:
+def _read_json(path: Path, kb_root: Path, sha256: str | None = None) -> dict[str, Any] | None:
+    """A cache file's JSON, if it is a regular file of this schema and KB (and, when
+    ``sha256`` is given, has that digest); None otherwise."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_cache_file(path)
+        if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
+            return None
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:

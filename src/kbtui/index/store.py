@@ -14,18 +14,22 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
-from whoosh.util.filelock import FileLock
 
+from kbtui.index.cachefiles import (
+    BUILD_PREFIX,
+    CacheLock,
+    CacheStorage,
+    build_lock_path,
+    sweep_dead_builds,
+)
 from kbtui.index.manifest import (
     LinkRow,
     Manifest,
@@ -57,7 +61,7 @@ def _open_dir(folder: Path) -> Index:
     With mmap (Whoosh's default) every searcher copies each part of the segment it
     opens into memory: ~125 MB per searcher for a 10,000-entry KB, against under
     1 MB this way, for searches ~1 ms slower."""
-    return FileStorage(str(folder), supports_mmap=False).open_index()
+    return CacheStorage(str(folder), supports_mmap=False).open_index()
 
 
 def _signature(file: EntryFile) -> list[Any]:
@@ -105,6 +109,8 @@ class KBIndex:
         """Open the cached index if it is usable. Returns False when a build is needed."""
         if self._ix is not None:
             return True
+        if self.folder.is_symlink():  # the cache's own folder, or none: never elsewhere
+            return False
         manifest = Manifest.read(self.folder, self.kb_root)
         if manifest is None:
             return False
@@ -147,7 +153,10 @@ class KBIndex:
     def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         """Bring the index in step with the KB files; returns what was done."""
         with self._lock:
-            return self._sync(progress, rebuild)
+            report = self._sync(progress, rebuild)
+        if not self.in_memory:
+            sweep_dead_builds(self.folder.parent)
+        return report
 
     def _sync(self, progress: Progress | None, rebuild: bool) -> SyncReport:
         started = time.perf_counter()
@@ -282,18 +291,34 @@ class KBIndex:
 
     def _build_on_disk(self, files: tuple[EntryFile, ...], progress: Progress | None) -> None:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".build-"))
+        # The build's lock is held from before its folder exists until after it is
+        # gone, so a sweep by another kbtui never takes a live build for a dead one.
+        token = f"{BUILD_PREFIX}{self.folder.name}-{os.getpid()}-{os.urandom(4).hex()}"
+        staging = self.folder.with_name(token)
+        claim = CacheLock(str(build_lock_path(staging)))
+        claim.acquire(blocking=True)
         try:
-            ix = whoosh_index.create_in(str(staging), build_schema())
+            self._build_in(staging, files, progress)
+        finally:
+            claim.release()
+            with contextlib.suppress(OSError):
+                os.unlink(build_lock_path(staging))
+
+    def _build_in(
+        self, staging: Path, files: tuple[EntryFile, ...], progress: Progress | None
+    ) -> None:
+        staging.mkdir(mode=0o700)
+        try:
+            ix = CacheStorage(str(staging)).create_index(build_schema())
             manifest = self._fill(ix, files, progress)
             ix.close()
             manifest.write(staging, self.kb_root)
             manifest.links = None  # on disk now: read again when wanted
-            old = self.folder.with_name(f".old-{self.folder.name}-{os.getpid()}")
+            old = staging.with_name(f"{staging.name}.old")
             # Swapping and opening is one step for every kbtui building this index at
             # once, so none finds the folder missing (moved out, the new one not yet in)
             # or opens a build that another is about to delete.
-            swap = FileLock(str(self.folder.with_name(f".{self.folder.name}.lock")))
+            swap = CacheLock(str(self.folder.with_name(f".{self.folder.name}.lock")))
             swap.acquire(blocking=True)
             try:
                 with contextlib.suppress(FileNotFoundError):

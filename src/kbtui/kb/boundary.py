@@ -10,6 +10,8 @@ their way to a terminal, the palette, a notification, a log, HTML or a file read
   Textual ``Content``, escaped HTML), never as markup.
 - :func:`read_inside` is the only way a KB file is read: the path is checked to lie
   inside the KB root, at the moment of reading, and to be a regular file.
+- :func:`open_cache_file` is the only way kbtui opens a file of its cache: only a
+  regular file, never a FIFO (which would block) nor a symlink (which leads elsewhere).
 - :func:`create_inside` is the only way kbtui writes a file into a KB: a new file,
   inside the root, never over an existing one.
 
@@ -89,6 +91,32 @@ def read_inside(root: Path, relpath: str, limit: int) -> bytes:
             return handle.read(limit)
     finally:
         os.close(fd)
+
+
+class NotAFile(OSError):
+    """A cache path that holds something other than a regular file."""
+
+
+def open_cache_file(path: Path, flags: int = os.O_RDONLY) -> int:
+    """A descriptor for the cache file ``path`` (opened with ``flags``), only if it is,
+    at this moment, a regular file and not a symlink; else an OSError. The open itself
+    never blocks: a FIFO is refused once opened, a symlink is not followed."""
+    extra = os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | extra, 0o600)
+    try:
+        if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile(f"{display_name(path.name)!r} in the cache is not a file")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_cache_file(path: Path) -> bytes:
+    """The whole of the cache file ``path`` (an OSError when it is not a regular file)."""
+    with os.fdopen(open_cache_file(path), "rb") as handle:
+        return handle.read()
 
 
 def create_inside(root: Path, relpath: str, text: str) -> Path:
