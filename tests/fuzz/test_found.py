@@ -1,11 +1,13 @@
 """Bugs the fuzz suite found, each pinned by one small test.
 
 - A folder name names an entry's type; its label ("X\\b\\x7fy" -> "X\\b\\x7fy") reached
-  the exported handout (HTML and Markdown) raw, control bytes and all.
+  the exported handout (HTML and Markdown) raw, control bytes and all, and the
+  reader's meta line under the title drew it raw too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 from pathlib import Path
@@ -13,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from kbtui.cli import main
+from kbtui.ui.app import KBApp
 from tests.conftest import write_kb
 from tests.fuzz.kbgen import unsafe_in
+from tests.ui.conftest import settle
+from tests.ui.test_app import drawn_in, reader
 
 
 @pytest.mark.parametrize("form", ["html", "md"])
@@ -30,3 +35,18 @@ def test_a_hostile_folder_name_is_neutralised_in_the_handout(tmp_path: Path, for
     written = target.read_text(encoding="utf-8")
     assert not unsafe_in(written), unsafe_in(written)
     assert "\u241b[31m" in written  # shown as a picture, not dropped
+
+
+def test_a_hostile_folder_name_is_neutralised_in_the_readers_meta_line(tmp_path: Path) -> None:
+    folder = "x\x9d0;c\x9c\u2069\u202ay"
+    kb = write_kb(tmp_path / "kb", {f"{folder}/e.md": "# T\n\n## Summary\nS.\n"})
+    app = KBApp(kb, open_slug=f"{folder}/e", save=False, watch=False)
+
+    async def run() -> None:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            shown = drawn_in(app, reader(app))
+            assert "X\ufffd0;c" in shown, shown  # the type label is there ...
+            assert not unsafe_in(shown), unsafe_in(shown)  # ... as pictures
+
+    asyncio.run(run())
