@@ -3,6 +3,8 @@
 - A folder name names an entry's type; its label ("X\\b\\x7fy" -> "X\\b\\x7fy") reached
   the exported handout (HTML and Markdown) raw, control bytes and all, and the
   reader's meta line under the title drew it raw too.
+- An entry whose slug has a character links treat specially (a backslash, "#", "?",
+  "%41") could not be opened in the app: its slug was read as a link target.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kbtui.cli import main
+from kbtui.library import Library
 from kbtui.ui.app import KBApp
 from tests.conftest import write_kb
 from tests.fuzz.kbgen import unsafe_in
@@ -50,3 +53,11 @@ def test_a_hostile_folder_name_is_neutralised_in_the_readers_meta_line(tmp_path:
             assert not unsafe_in(shown), unsafe_in(shown)  # ... as pictures
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("name", ["a\\b", "c#d", "e?f", "g%41h", "<i>"])
+def test_an_entry_opens_by_its_own_slug_whatever_its_characters(tmp_path: Path, name: str) -> None:
+    kb = write_kb(tmp_path / "kb", {f"{name}.md": "# Odd name\n\n## Summary\nS.\n"})
+    library = Library(kb)
+    library.load_all()
+    assert library.read(name).title == "Odd name"
