@@ -428,6 +428,7 @@ class Library:
         from kbtui.kb.loader import load_entry
 
         graph = self._graph
+        slug: str | None
         # A slug of this KB opens as itself: read as a link, a "\\", "#" or "%41" in a
         # file name would change it into another name.
         if target in self._outlines or (graph is not None and target in graph.entries):
