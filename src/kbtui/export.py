@@ -238,7 +238,7 @@ def _md_entry(kb: KnowledgeBase, item: HandoutItem | Entry, included: set[str]) 
     entry = item.entry if isinstance(item, HandoutItem) else item
     step = f"Step {item.step}: " if isinstance(item, HandoutItem) and item.step else ""
     out = [f'<a id="{anchor(entry.slug)}"></a>', "", f"## {step}{entry.title}", ""]
-    out += [f"*{type_label(entry.type)} · {trust_line(entry)}*", ""]
+    out += [f"*{display_name(type_label(entry.type))} · {trust_line(entry)}*", ""]
     if isinstance(item, HandoutItem) and item.minutes:
         out += [f"Planned: {item.minutes} min", ""]
     if isinstance(item, HandoutItem) and item.note:

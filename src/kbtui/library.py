@@ -427,12 +427,18 @@ class Library:
         :class:`EntryUnavailable` with a reason a person can read."""
         from kbtui.kb.loader import load_entry
 
-        slug, outside = self.resolve(target)
+        graph = self._graph
+        slug: str | None
+        # A slug of this KB opens as itself: read as a link, a "\\", "#" or "%41" in a
+        # file name would change it into another name.
+        if target in self._outlines or (graph is not None and target in graph.entries):
+            slug, outside = target, False
+        else:
+            slug, outside = self.resolve(target)
         if slug is None:
             why = "it leads outside the KB" if outside else "it is not an entry in this KB"
             raise EntryUnavailable(target, why)
         outline = self._outlines.get(slug)
-        graph = self._graph
         if outline is None and graph is not None and slug in graph.entries:
             outline = graph.entries[slug].outline()
         if outline is None:

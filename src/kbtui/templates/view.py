@@ -165,7 +165,7 @@ def entry_view(
         slug=display_name(entry.slug),
         anchor=anchor(entry.slug),
         title=display_name(entry.title),
-        type_label=type_label(entry.type),
+        type_label=display_name(type_label(entry.type)),
         file=display_name(entry.path),
         trust=tuple(TrustPart(display(p), p in WARNINGS) for p in trust_parts(entry)),
         summary=display(entry.summary or ""),

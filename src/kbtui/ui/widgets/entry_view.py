@@ -67,7 +67,7 @@ def entry_widgets(entry: Entry, context: LinkLookup) -> list[Widget]:
         Static(
             # slug and path are file names: data, through the boundary like all KB text
             Text(
-                f"{type_label(entry.type)} · {display_name(entry.slug)} · "
+                f"{display_name(type_label(entry.type))} · {display_name(entry.slug)} · "
                 f"{display_name(entry.path)}",
                 style="dim",
             ),
