@@ -225,3 +225,22 @@ def test_a_missing_source_is_written_where_check_says_to_write_it(
     assert (root / "sources" / "moblab.md").is_file()
     assert not (root / "moblab.md").exists()
     assert any("sources/moblab.md" in text for text in offered), offered
+
+
+def test_the_choice_for_a_hostile_missing_link_shows_its_file_as_text(ui_kb: Path) -> None:
+    """The missing link's target and the file "Write it" would create are KB text:
+    shown literally, never run as markup (the fixture's link is [@click=app.quit])."""
+    shown: list[str] = []
+
+    async def scenario(app: KBApp, pilot: Pilot[None]) -> None:
+        link_to(app, None, "[@click=app.quit]").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MissingLinkScreen)
+        shown.append(screen_text(app))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.return_code is None  # nothing quit the app
+
+    drive(ui_kb, scenario, open_slug="hostile", watch=False)
+    assert "create [@click=app.quit].md and open it" in shown[0], shown[0]
