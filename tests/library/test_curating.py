@@ -137,6 +137,16 @@ def test_refresh_brings_listing_index_and_links_in_step(tmp_path: Path) -> None:
     assert [h.slug for h in library.search("phone trees").hits][:1] == ["phone-trees"]
 
 
+def links_as_a_rebuild_gives(library: Library, tmp_path: Path, slugs: tuple[str, ...]) -> None:
+    """``library``'s links and backlinks of ``slugs`` are those of a fresh session."""
+    fresh = Library(library.root, cache_root=tmp_path / "cache2")
+    fresh.open_index()
+    fresh.load_graph()
+    for slug in slugs:
+        assert library.links_of(slug) == fresh.links_of(slug), slug
+        assert library.backlinks(slug) == fresh.backlinks(slug), slug
+
+
 def test_an_edit_updates_the_links_in_place_as_a_rebuild_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,12 +170,7 @@ def test_an_edit_updates_the_links_in_place_as_a_rebuild_would(
     report = library.refresh()
     assert report is not None and report.slugs == ("alpha", "beta")
     monkeypatch.undo()
-    fresh = Library(root, cache_root=tmp_path / "cache2")
-    fresh.open_index()
-    fresh.load_graph()
-    for slug in ("alpha", "beta", "gamma", "case-studies/march"):
-        assert library.links_of(slug) == fresh.links_of(slug), slug
-        assert library.backlinks(slug) == fresh.backlinks(slug), slug
+    links_as_a_rebuild_gives(library, tmp_path, ("alpha", "beta", "gamma", "case-studies/march"))
     assert library.title_of("alpha") == "Alpha, renamed"
     assert {b.slug for b in library.backlinks("gamma") or ()} == {"alpha"}
     assert [b.slug for b in library.backlinks("case-studies/march") or ()] == ["beta"]
@@ -193,9 +198,6 @@ def test_an_added_or_removed_entry_updates_the_links_in_place_as_a_rebuild_would
     assert library.outline("beta") is None
     assert [r.resolved for r in library.links_of("alpha")] == [None, "phone-trees"]
     monkeypatch.undo()
-    fresh = Library(root, cache_root=tmp_path / "cache2")
-    fresh.open_index()
-    fresh.load_graph()
-    for slug in ("alpha", "beta", "phone-trees", "case-studies/march"):
-        assert library.links_of(slug) == fresh.links_of(slug), slug
-        assert library.backlinks(slug) == fresh.backlinks(slug), slug
+    links_as_a_rebuild_gives(
+        library, tmp_path, ("alpha", "beta", "phone-trees", "case-studies/march")
+    )
