@@ -56,7 +56,7 @@ def hostile_kb(tmp_path: Path) -> Path:
     return root
 
 
-def kbtui(*args: str) -> subprocess.CompletedProcess[bytes]:
+def kbtui(*args: str | bytes) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "kbtui", *args],
         capture_output=True,

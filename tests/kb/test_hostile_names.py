@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from textual.pilot import Pilot
 from kbtui.index.store import KBIndex
 from kbtui.kb.loader import scan
 from kbtui.ui.app import KBApp
-from tests.kb.test_hostile import terminal_safe
+from tests.kb.test_hostile import kbtui, terminal_safe
 from tests.ui.conftest import FIXTURE, settle
 from tests.ui.test_app import (
     drawn_in,
@@ -47,17 +45,6 @@ def named_kb(tmp_path: Path) -> Path:
     return root
 
 
-def kbtui(*args: str | bytes, cache: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "KBTUI_CACHE_DIR": str(cache), "KBTUI_DATA_DIR": str(cache / "d")}
-    return subprocess.run(
-        [sys.executable, "-m", "kbtui", *args],
-        capture_output=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
-
-
 def test_scan_keeps_a_file_whose_name_is_not_utf8(named_kb: Path) -> None:
     assert CAFE_SLUG in {file.slug for file in scan(named_kb).files}
 
@@ -85,7 +72,7 @@ def test_an_index_holds_searches_and_updates_a_non_utf8_name(
 
 
 def test_search_cli_finds_it_and_shows_the_name_safely(named_kb: Path, tmp_path: Path) -> None:
-    done = kbtui("search", "neighbours", "--kb", str(named_kb), cache=tmp_path / "c")
+    done = kbtui("search", "neighbours", "--kb", str(named_kb))
     err = done.stderr.decode("utf-8")
     assert done.returncode == 0, err
     assert "Traceback" not in err and "could not be opened" not in err
@@ -96,7 +83,7 @@ def test_search_cli_finds_it_and_shows_the_name_safely(named_kb: Path, tmp_path:
 def test_a_query_that_is_not_utf8_is_answered_not_a_traceback(
     named_kb: Path, tmp_path: Path
 ) -> None:
-    done = kbtui("search", CAFE, "--kb", str(named_kb), cache=tmp_path / "c")
+    done = kbtui("search", CAFE, "--kb", str(named_kb))
     err = done.stderr.decode("utf-8")
     assert "Traceback" not in err and "could not be opened" not in err
     assert done.returncode in (0, 1), err
@@ -106,7 +93,7 @@ def test_a_query_that_is_not_utf8_is_answered_not_a_traceback(
 def test_check_says_which_name_is_not_utf8_and_how_to_fix_it(
     named_kb: Path, tmp_path: Path
 ) -> None:
-    done = kbtui("check", "--kb", str(named_kb), cache=tmp_path / "c")
+    done = kbtui("check", "--kb", str(named_kb))
     out = terminal_safe(done.stdout)
     lines = [line for line in out.splitlines() if line.startswith("caf\ufffd.md:")]
     named = [line for line in lines if "undecodable-name" in line]
@@ -136,12 +123,12 @@ def test_the_tui_searches_a_kb_with_a_non_utf8_name(named_kb: Path) -> None:
 def test_one_nul_among_text_shows_the_text_with_the_nul_made_visible(
     named_kb: Path, tmp_path: Path
 ) -> None:
-    done = kbtui("show", "one-nul", "--kb", str(named_kb), cache=tmp_path / "c")
+    done = kbtui("show", "one-nul", "--kb", str(named_kb))
     out = terminal_safe(done.stdout)
     assert done.returncode == 0
     assert "A summary that survives\u2400 one stray byte." in out
     assert "The body is still here." in out
-    check = terminal_safe(kbtui("check", "--kb", str(named_kb), cache=tmp_path / "c").stdout)
+    check = terminal_safe(kbtui("check", "--kb", str(named_kb)).stdout)
     mine = [line for line in check.splitlines() if line.startswith("one-nul.md:")]
     assert any("control-characters" in line for line in mine), mine
     assert not any(kind in line for line in mine for kind in ("binary", "empty-entry")), mine
@@ -152,7 +139,7 @@ def test_a_binary_file_is_still_called_binary(tmp_path: Path) -> None:
     root.mkdir()
     (root / "image.md").write_bytes(bytes(range(256)) * 8)
     (root / "zeros.md").write_bytes(b"# Zeros\n" + b"\x00" * 200)
-    out = terminal_safe(kbtui("check", "--kb", str(root), cache=tmp_path / "c").stdout)
+    out = terminal_safe(kbtui("check", "--kb", str(root)).stdout)
     for name in ("image.md", "zeros.md"):
         assert any(line.startswith(name) and "binary" in line for line in out.splitlines())
 
