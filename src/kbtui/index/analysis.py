@@ -261,21 +261,7 @@ def text_analyzer() -> Analyzer:
     return folding_analyzer() | StopFilter(minsize=1) | StemFilter(cachesize=50000)
 
 
-PREFIX_MIN, PREFIX_MAX = 3, 10
-
-
-def prefix_analyzer() -> Analyzer:
-    """Splits the text that :func:`leading_prefixes` made; no other analysis needed."""
-    return RegexTokenizer(r"\S+")
-
-
-def leading_prefixes(text: str) -> str:
-    """Every distinct folded word's leading 3..10 letters, space separated, once each."""
-    grams: set[str] = set()
-    for word in set(fold(text)):
-        for size in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1):
-            grams.add(word[:size])
-    return " ".join(sorted(grams))
+PREFIX_MIN = 3  # a typed word this long is searched as a prefix
 
 
 def fold(text: str) -> list[str]:

@@ -8,15 +8,18 @@ Anything else - stray quotes, brackets, operators, control characters - is just 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from whoosh import query
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.searching import Searcher
 
-from kbtui.index.analysis import PREFIX_MAX, american_prefix, fold, strip_marks, text_analyzer
+from kbtui.index.analysis import PREFIX_MIN, american_prefix, fold, strip_marks, text_analyzer
 from kbtui.index.results import SearchHit, SearchResult, Segment
 from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
@@ -57,6 +60,72 @@ class _Or(query.Or):  # type: ignore[misc]
     array per clause and segment: most of a query's time on a 1,000-entry KB."""
 
     matcher_type = query.Or.DEFAULT_MATCHER
+
+
+COMPLETIONS = "words*"  # for common(): the entries with a word that starts so
+
+
+def completion_ids(reader: Any, prefix: str) -> list[int]:
+    """The documents (of ``reader``) with a word that starts with ``prefix``: the union
+    of the posting lists of every completion, read as ids only (no scoring)."""
+    ids: set[int] = set()
+    for term in reader.expand_prefix("words", prefix):
+        ids.update(reader.postings("words", term).all_ids())
+    return sorted(ids)
+
+
+def completion_counts(reader: Any, prefix: str) -> dict[int, float]:
+    """How many times each document (of ``reader``) uses a word starting with ``prefix``."""
+    counts: dict[int, float] = {}
+    for term in reader.expand_prefix("words", prefix):
+        postings = reader.postings("words", term)
+        while postings.is_active():
+            docnum = postings.id()
+            counts[docnum] = counts.get(docnum, 0.0) + postings.weight()
+            postings.next()
+    return counts
+
+
+class _Completions(query.Query):  # type: ignore[misc]
+    """Entries with a word that starts with ``prefix``, every completion counted, however
+    many there are; an entry scores by how rare the prefix is and how often it is used.
+
+    It reads the completions' posting lists when searched, so the index holds no
+    prefixes of its own (which would be most of its postings and of its build time)."""
+
+    def __init__(self, prefix: str, boost: float = 1.0) -> None:
+        self.prefix = prefix
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"_Completions({self.prefix!r}, boost={self.boost})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Completions) and (other.prefix, other.boost) == (
+            self.prefix,
+            self.boost,
+        )
+
+    def __hash__(self) -> int:
+        return hash((_Completions, self.prefix, self.boost))
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return sum(
+            ixreader.doc_frequency("words", t) for t in ixreader.expand_prefix("words", self.prefix)
+        )
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        counts = completion_counts(reader, self.prefix)
+        if not counts:
+            return NullMatcher()
+        # Weighed as BM25 weighs a term: rarer prefixes count for more, and more uses
+        # in an entry for more, saturating (k1 = 1.2).
+        total = max(1, reader.doc_count_all())
+        idf = math.log(1 + (total - len(counts) + 0.5) / (len(counts) + 0.5))
+        ids = sorted(counts)
+        weights = [self.boost * idf * counts[i] * 2.2 / (counts[i] + 1.2) for i in ids]
+        return ListMatcher(ids, weights=weights)
 
 
 def _stems(text: str) -> list[str]:
@@ -107,14 +176,8 @@ def _word_query(
         typed = folded[-1]
         for candidate in sorted({typed, american_prefix(typed)}):
             marks[1].append(candidate)
-            if len(candidate) > PREFIX_MAX:
-                # Longer than the prefixes field holds: its first ten letters would
-                # match "distributedqqq" to "distributed". Few words start with so
-                # many letters, so the words themselves are cheap to expand.
-                alternatives.append(query.Prefix("words", candidate, boost=0.9))
-            elif len(candidate) >= 3 and wanted("prefixes", candidate):
-                # One posting list: the field holds every word's leading 3..10 letters.
-                alternatives.append(query.Term("prefixes", candidate, boost=0.9))
+            if len(candidate) >= PREFIX_MIN and wanted(COMPLETIONS, candidate):
+                alternatives.append(_Completions(candidate, boost=0.9))
             if expand is not None:
                 # Titles with a word that starts so rank first, as a title match does
                 # for a whole word. In a large KB a prefix that starts words in most
@@ -298,7 +361,11 @@ def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
     limit = COMMON_SHARE * count
 
     def common(field: str, term: str) -> bool:
-        return bool(count >= COMMON_FROM and reader.doc_frequency(field, term) > limit)
+        if count < COMMON_FROM:
+            return False
+        if field == COMPLETIONS:
+            return bool(len(completion_ids(reader, term)) > limit)
+        return bool(reader.doc_frequency(field, term) > limit)
 
     return common
 

@@ -8,8 +8,6 @@ from whoosh import fields
 
 from kbtui.index.analysis import (
     folding_analyzer,
-    leading_prefixes,
-    prefix_analyzer,
     text_analyzer,
 )
 from kbtui.index.manifest import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
@@ -29,7 +27,6 @@ def build_schema() -> fields.Schema:
         content=fields.TEXT(analyzer=prose),
         snippet=fields.STORED(),
         words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
-        prefixes=fields.TEXT(analyzer=prefix_analyzer(), phrase=False),
         title_words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
     )
 
@@ -73,8 +70,5 @@ def document_for(entry: Entry) -> dict[str, Any]:
         # Shown under a hit, and what "Similar entries" compares (kbtui.kb.similarity).
         "snippet": snippet_of(body, extra),
         "words": words,
-        # Each distinct word once: the prefixes field answers "camp" -> campaign with one
-        # posting list instead of a union over every completion.
-        "prefixes": leading_prefixes(words),
         "title_words": entry.title + " " + slug_words,
     }
