@@ -51,6 +51,10 @@ from kbtui.kb.similarity import Similarity
 WRITER_TIMEOUT = 3.0
 DAMAGED = "The search index was damaged and has been rebuilt."
 MAX_SEGMENTS = 3
+# A first build of at least this many entries is shared between processes, one part
+# of the KB each, up to a process a core: parsing and Whoosh's writer are pure Python.
+PARALLEL_FROM = 1000
+MAX_BUILD_PROCESSES = 4
 
 Progress = Callable[[int, int], None]
 
@@ -76,6 +80,19 @@ def _encoded_links(entry: Entry) -> str:
     return encode_links(
         [[link.section, link.kind.value, link.target, link.label] for link in entry.links]
     )
+
+
+def _read_for_index(kb_root: Path, file: EntryFile) -> Entry:
+    try:
+        return read_entry(kb_root, file, render=False)
+    except OSError:  # vanished, unreadable, or no longer a file inside the KB
+        from kbtui.kb.parser import parse_entry
+
+        return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
+
+
+class _PartFailed(Exception):
+    """A build process ended without handing back its part of the index."""
 
 
 class KBIndex:
@@ -249,14 +266,92 @@ class KBIndex:
         )
 
     def _read(self, file: EntryFile) -> Entry:
-        try:
-            return read_entry(self.kb_root, file, render=False)
-        except OSError:  # vanished, unreadable, or no longer a file inside the KB
-            from kbtui.kb.parser import parse_entry
-
-            return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
+        return _read_for_index(self.kb_root, file)
 
     def _fill(self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None) -> Manifest:
+        processes = min(MAX_BUILD_PROCESSES, os.cpu_count() or 1)
+        if processes > 1 and len(files) >= PARALLEL_FROM and isinstance(ix.storage, CacheStorage):
+            try:
+                return self._fill_in_parts(ix, files, progress, processes)
+            except _PartFailed:
+                pass  # built here instead, in this process
+        return self._fill_here(ix, files, progress)
+
+    def _fill_in_parts(
+        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None, parts: int
+    ) -> Manifest:
+        """Build the index in ``parts`` processes, one segment each, committed together
+        as Whoosh's own multi-segment MpWriter does. Each is a fresh ``python -m
+        kbtui.index.build_part``: nothing of this process (its threads, its main
+        module) is copied or imported into them."""
+        import pickle
+        import subprocess
+        import sys
+        from multiprocessing.connection import wait
+
+        writer = ix.writer()  # holds the index's lock while the parts are built
+        size = -(-len(files) // parts)
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        workers: list[subprocess.Popen[bytes]] = []
+        results: dict[int, tuple[Any, dict[str, list[Any]], dict[str, str]]] = {}
+        try:
+            waiting: dict[Any, int] = {}
+            for number, chunk in enumerate(chunks):
+                worker = subprocess.Popen(
+                    [sys.executable, "-m", "kbtui.index.build_part"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+                workers.append(worker)
+                assert worker.stdin is not None and worker.stdout is not None
+                pickle.dump((self.kb_root, ix.storage.folder, chunk), worker.stdin)
+                worker.stdin.close()
+                waiting[worker.stdout] = number
+            done = 0
+            while waiting:
+                for stream in wait(list(waiting)):
+                    try:
+                        message = pickle.load(stream)  # type: ignore[arg-type]
+                    except Exception as error:  # it ended: killed, or it failed
+                        raise _PartFailed from error
+                    if message[0] == "progress":
+                        done += message[1]
+                        if progress:
+                            progress(done, len(files))
+                    else:
+                        results[waiting.pop(stream)] = (message[1], message[2], message[3])
+            for worker in workers:
+                if worker.wait() != 0:
+                    raise _PartFailed
+            segments = [results[number][0] for number in range(len(chunks))]
+            writer._close_segment()  # its own segment is empty: the parts hold everything
+            writer._commit_toc(segments)
+            writer._finish()
+        except BaseException:
+            for worker in workers:
+                with contextlib.suppress(OSError):
+                    worker.kill()
+                worker.wait()
+                if worker.stdout is not None:
+                    worker.stdout.close()
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        for worker in workers:
+            if worker.stdout is not None:
+                worker.stdout.close()
+        manifest = Manifest()
+        assert manifest.links is not None
+        for number in range(len(chunks)):
+            _, rows, links = results[number]
+            manifest.files.update(rows)
+            manifest.links.update(links)
+        return manifest
+
+    def _fill_here(
+        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None
+    ) -> Manifest:
         writer = ix.writer(limitmb=128)
         manifest = Manifest()
         try:
