@@ -187,9 +187,12 @@ class Library:
     # -- the index -------------------------------------------------------------------
 
     def open_index(
-        self, progress: Progress | None = None, rebuild: bool = False
+        self, progress: Progress | None = None, rebuild: bool = False, listing: bool = True
     ) -> SyncReport | None:
         """Open the index and bring it in step with the files (or rebuild it).
+
+        With ``listing=False`` (a one-off search) the listing is not read from the
+        index, nor announced: only the index is brought up to date.
 
         Announces progress, then the listing (when it changed or was not known) and
         :class:`IndexReady`. When the index cannot be had, announces
@@ -209,14 +212,16 @@ class Library:
             index = self._index
         try:
             report = index.sync(progress=report_progress, rebuild=rebuild)
-            listing = index.list_entries()
+            outlines = index.list_entries() if listing else None
         except Exception as error:  # anything Whoosh or the disk can raise: reported
             self.index_error = f"{type(error).__name__}: {error}"
             self._emit(IndexFailed(self.index_error))
             return None
         self.index_error = None
-        if report.changed or not self._outlines or len(listing) != len(self._outlines):
-            self._set_listing(listing)
+        if outlines is not None and (
+            report.changed or not self._outlines or len(outlines) != len(self._outlines)
+        ):
+            self._set_listing(outlines)
             if report.changed:
                 with self._lock:
                     # Links changed with the files: brought up to date in place, only

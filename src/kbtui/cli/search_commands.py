@@ -51,10 +51,12 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def _open_index(args: argparse.Namespace, rebuild: bool = False) -> tuple[Library, SyncReport]:
+def _open_index(
+    args: argparse.Namespace, rebuild: bool = False, listing: bool = True
+) -> tuple[Library, SyncReport]:
 
     library = Library(resolve_kb(getattr(args, "kb", None)))
-    report = library.open_index(progress=ProgressBar("Indexing"), rebuild=rebuild)
+    report = library.open_index(progress=ProgressBar("Indexing"), rebuild=rebuild, listing=listing)
     if report is None:
         raise UsageError(f"The search index could not be opened ({library.index_error}).")
     for notice in report.notices:
@@ -67,7 +69,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be a whole number of at least 1.")
     text = " ".join(args.query)
-    library, _ = _open_index(args)
+    library, _ = _open_index(args, listing=False)  # hits name their own titles
     result = library.search(text, limit=args.limit)
     if args.json:
         say_json(

@@ -3,7 +3,7 @@
 Reads ``(kb_root, index folder, files)`` pickled on stdin, indexes those files into a
 segment of their own in that index (whose writer lock the parent holds), and writes
 pickled messages to stdout: ``("progress", n)`` as it goes, then ``("done", segment,
-listing rows, links)``. It only ever reads what the parent sent: its own parent.
+listing rows, links)``.
 """
 
 from __future__ import annotations

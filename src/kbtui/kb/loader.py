@@ -16,7 +16,6 @@ from pathlib import Path
 
 from kbtui.kb.boundary import has_unsafe, neutralise, read_inside
 from kbtui.kb.model import Entry, Problem
-from kbtui.kb.parser import parse_entry
 
 MAX_ENTRY_BYTES = 1 << 20  # 1 MiB: an entry larger than this is a mistake, not a text
 ENTRY_SUFFIXES = (".md", ".markdown")
@@ -204,6 +203,8 @@ def load_entry(root: Path, slug: str, relpath: str, render: bool = True) -> Entr
     text, flags = decode(read_inside(root, relpath, MAX_ENTRY_BYTES + 1))
     if "binary" in flags:
         text = ""
+    from kbtui.kb.parser import parse_entry  # mistune: only once a file is read
+
     return parse_entry(text, slug, relpath, flags, render=render)
 
 
