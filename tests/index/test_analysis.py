@@ -12,9 +12,12 @@ import pytest
 
 from kbtui.index import KBIndex
 from kbtui.index.analysis import (
+    PREFIX_FIELD_MAX,
+    PREFIX_MIN,
     american,
     american_prefix,
     fold,
+    leading_prefixes,
     text_analyzer,
 )
 from tests.conftest import write_kb
@@ -176,10 +179,18 @@ def test_tokens_keep_inner_apostrophes_and_decimals() -> None:
     assert fold("sit-in") == ["sit", "in"]
 
 
+def test_leading_prefixes() -> None:
+    grams = leading_prefixes("Campaigns campaigns Gézi at").split()
+    assert len(grams) == len(set(grams))  # each once
+    assert set(grams) == {"cam", "camp", "campa", "gez", "gezi"}
+    assert all(PREFIX_MIN <= len(gram) <= PREFIX_FIELD_MAX for gram in grams)
+
+
 def test_analysis_never_raises_on_odd_text() -> None:
     for text in ["", " ", "\x00\x1b[31m", "🔥🔥", "'''", "’’’", "\u0301\u0301", "x" * 5000]:
         assert isinstance(stems(text), list)
         assert isinstance(fold(text), list)
+        assert isinstance(leading_prefixes(text), str)
 
 
 # -- end to end: documents and queries analysed alike ----------------------------------

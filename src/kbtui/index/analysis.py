@@ -262,6 +262,24 @@ def text_analyzer() -> Analyzer:
 
 
 PREFIX_MIN = 3  # a typed word this long is searched as a prefix
+# Prefixes up to this long are indexed, one posting list each: they start the most
+# words ("kor" starts thousands in a large KB, too many to read at each keystroke).
+# Longer ones are few enough to search through the words they start (query.py).
+PREFIX_FIELD_MAX = 5
+
+
+def prefix_analyzer() -> Analyzer:
+    """Splits the text that :func:`leading_prefixes` made; no other analysis needed."""
+    return RegexTokenizer(r"\S+")
+
+
+def leading_prefixes(text: str) -> str:
+    """Each distinct folded word's leading 3 to PREFIX_FIELD_MAX letters, once each."""
+    grams: set[str] = set()
+    for word in set(fold(text)):
+        for size in range(PREFIX_MIN, min(len(word), PREFIX_FIELD_MAX) + 1):
+            grams.add(word[:size])
+    return " ".join(sorted(grams))
 
 
 def fold(text: str) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +21,14 @@ from whoosh import query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.searching import Searcher
 
-from kbtui.index.analysis import PREFIX_MIN, american_prefix, fold, strip_marks, text_analyzer
+from kbtui.index.analysis import (
+    PREFIX_FIELD_MAX,
+    PREFIX_MIN,
+    american_prefix,
+    fold,
+    strip_marks,
+    text_analyzer,
+)
 from kbtui.index.results import SearchHit, SearchResult, Segment
 from kbtui.index.schema import PHRASE_FIELDS, SEARCH_FIELDS
 from kbtui.index.snippets import make_snippet
@@ -65,30 +74,29 @@ class _Or(query.Or):  # type: ignore[misc]
 COMPLETIONS = "words*"  # for common(): the entries with a word that starts so
 
 
-def completion_ids(reader: Any, prefix: str) -> list[int]:
-    """The documents (of ``reader``) with a word that starts with ``prefix``: the union
-    of the posting lists of every completion, read as ids only (no scoring)."""
-    ids: set[int] = set()
-    for term in reader.expand_prefix("words", prefix):
-        ids.update(reader.postings("words", term).all_ids())
-    return sorted(ids)
+_COUNTS: weakref.WeakKeyDictionary[Any, dict[str, Counter[int]]] = weakref.WeakKeyDictionary()
+_COUNTS_KEPT = 16  # prefixes remembered per reader (a reader is the index as it was)
 
 
-def completion_counts(reader: Any, prefix: str) -> dict[int, float]:
-    """How many times each document (of ``reader``) uses a word starting with ``prefix``."""
-    counts: dict[int, float] = {}
-    for term in reader.expand_prefix("words", prefix):
-        postings = reader.postings("words", term)
-        while postings.is_active():
-            docnum = postings.id()
-            counts[docnum] = counts.get(docnum, 0.0) + postings.weight()
-            postings.next()
+def completion_counts(reader: Any, prefix: str) -> Counter[int]:
+    """For each document (of ``reader``) with a word that starts with ``prefix``, how
+    many such words it has: the posting lists of every completion, read as ids only.
+    Remembered per reader, so a search's shortlist and its query read them once."""
+    kept = _COUNTS.setdefault(reader, {})
+    counts = kept.get(prefix)
+    if counts is None:
+        counts = Counter()
+        for term in reader.expand_prefix("words", prefix):
+            counts.update(reader.postings("words", term).all_ids())
+        if len(kept) >= _COUNTS_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[prefix] = counts
     return counts
 
 
 class _Completions(query.Query):  # type: ignore[misc]
     """Entries with a word that starts with ``prefix``, every completion counted, however
-    many there are; an entry scores by how rare the prefix is and how often it is used.
+    many there are; an entry scores by how rare the prefix is and how many of its words start so.
 
     It reads the completions' posting lists when searched, so the index holds no
     prefixes of its own (which would be most of its postings and of its build time)."""
@@ -119,8 +127,8 @@ class _Completions(query.Query):  # type: ignore[misc]
         counts = completion_counts(reader, self.prefix)
         if not counts:
             return NullMatcher()
-        # Weighed as BM25 weighs a term: rarer prefixes count for more, and more uses
-        # in an entry for more, saturating (k1 = 1.2).
+        # Weighed as BM25 weighs a term: rarer prefixes count for more, and more
+        # completions in an entry for more, saturating (k1 = 1.2).
         total = max(1, reader.doc_count_all())
         idf = math.log(1 + (total - len(counts) + 0.5) / (len(counts) + 0.5))
         ids = sorted(counts)
@@ -176,7 +184,10 @@ def _word_query(
         typed = folded[-1]
         for candidate in sorted({typed, american_prefix(typed)}):
             marks[1].append(candidate)
-            if len(candidate) >= PREFIX_MIN and wanted(COMPLETIONS, candidate):
+            if PREFIX_MIN <= len(candidate) <= PREFIX_FIELD_MAX:
+                if wanted("prefixes", candidate):
+                    alternatives.append(query.Term("prefixes", candidate, boost=0.9))
+            elif len(candidate) > PREFIX_FIELD_MAX and wanted(COMPLETIONS, candidate):
                 alternatives.append(_Completions(candidate, boost=0.9))
             if expand is not None:
                 # Titles with a word that starts so rank first, as a title match does
@@ -364,7 +375,7 @@ def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
         if count < COMMON_FROM:
             return False
         if field == COMPLETIONS:
-            return bool(len(completion_ids(reader, term)) > limit)
+            return bool(len(completion_counts(reader, term)) > limit)
         return bool(reader.doc_frequency(field, term) > limit)
 
     return common

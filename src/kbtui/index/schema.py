@@ -8,6 +8,8 @@ from whoosh import fields
 
 from kbtui.index.analysis import (
     folding_analyzer,
+    leading_prefixes,
+    prefix_analyzer,
     text_analyzer,
 )
 from kbtui.index.manifest import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
@@ -27,6 +29,7 @@ def build_schema() -> fields.Schema:
         content=fields.TEXT(analyzer=prose),
         snippet=fields.STORED(),
         words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
+        prefixes=fields.TEXT(analyzer=prefix_analyzer(), phrase=False),
         title_words=fields.TEXT(analyzer=folding_analyzer(), phrase=False),
     )
 
@@ -70,5 +73,8 @@ def document_for(entry: Entry) -> dict[str, Any]:
         # Shown under a hit, and what "Similar entries" compares (kbtui.kb.similarity).
         "snippet": snippet_of(body, extra),
         "words": words,
+        # Each distinct word's first 3 to 5 letters, once: "camp" -> campaign is one
+        # posting list, not a union over every completion.
+        "prefixes": leading_prefixes(words),
         "title_words": entry.title + " " + slug_words,
     }
