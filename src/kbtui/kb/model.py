@@ -38,7 +38,7 @@ LINK_SECTIONS: dict[SectionKey, LinkKind] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     name: str
     key: SectionKey
@@ -49,7 +49,7 @@ class Section:
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     section: str
     kind: LinkKind
@@ -58,7 +58,7 @@ class Link:
     line: int = field(default=0, compare=False)  # 1-based; 0 when not known (index rows)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceLine:
     target: str
     grounding: str | None
@@ -67,14 +67,14 @@ class SourceLine:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verification:
     date: str
     by: str
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathStep:
     """One step of a reading path: the entry it names and the trainer's note."""
 
@@ -84,7 +84,7 @@ class PathStep:
     minutes: int | None = None  # planned duration, from "slug — 15 min — note"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     slug: str
     path: str
@@ -119,7 +119,7 @@ class Entry:
         return "\n\n".join(s.text for s in self.sections if s.key is not SectionKey.SUMMARY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedLink:
     link: Link
     resolved: str | None
@@ -130,13 +130,13 @@ class ResolvedLink:
         return self.resolved is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     slug: str
     section: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something a curator should fix (or, for an advice kind, might improve).
 
