@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from kbtui.index.store import KBIndex
     from kbtui.kb.graph import KnowledgeBase
     from kbtui.kb.links import Resolver
-    from kbtui.kb.model import Backlink, Entry, ResolvedLink
+    from kbtui.kb.model import Backlink, Entry, Problem, ResolvedLink
 
 Progress = Callable[[int, int], None]
 
@@ -468,6 +468,16 @@ class Library:
                 self._outlines = {slug: e.outline() for slug, e in kb.entries.items()}
             self._resolver = kb.resolver
         return kb
+
+    def check_all(self, workers: int = 1) -> tuple[KnowledgeBase, list[Problem]]:
+        """Every problem of the KB, as :func:`kbtui.kb.checks.check` finds them in a
+        full load, with each entry checked as it is read and its text let go: the KB
+        returned holds links, not sections (a check at 50,000 entries stays small)."""
+        from kbtui.kb.checks import check, digest
+        from kbtui.kb.graph import load_kb
+
+        kb = load_kb(self.root, render=False, workers=workers, digest=digest)
+        return kb, check(kb, digested=True)
 
     def create_entry(self, slug: str) -> Path:
         """Write a new entry file at ``slug``'s path (``slug.md``, inside the KB, never

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kbtui.kb import PROBLEM_KINDS, check, load_kb
 from tests.conftest import write_kb
 
@@ -216,3 +218,34 @@ def test_every_documented_kind_is_known() -> None:
         "unreadable",
     }
     assert documented <= set(PROBLEM_KINDS)
+
+
+def test_check_at_scale_reports_what_a_full_load_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Library.check_all`` checks each entry as it is read and keeps only what the
+    link checks need (no section text: the memory of a check at 50,000 entries), yet
+    reports exactly what checking the fully loaded KB does."""
+    from kbtui.library import Library
+
+    files: dict[str, str | bytes] = linked_from_a("c", "d", "e", "paths/p", "ghost")
+    files["c.md"] = "## Summary\nTBD: later.\n\n## Related\n- a\n- a\n\n## Related\n- b\n"
+    files["d.md"] = "## Body\nNo summary at all.\n\n## Related\n- a\n- ../../etc/passwd\n"
+    files["e.md"] = "   \n"
+    files["f.md"] = "## Summary\n\n## Body\nNobody links here; [[lost]].\n"
+    files["paths/p.md"] = "# Path\n\nSteps\n\n"
+    files["latin.md"] = "## Summary\nCaf\xe9.\n\n## Related\n- a\n".encode("latin-1")
+    files["bin.md"] = b"\x00\x01\x02" * 10
+    root = write_kb(tmp_path, files)
+    full = check(load_kb(root))
+    assert {p.kind for p in full} >= {
+        "broken-link", "missing-summary", "duplicate-section", "empty-entry", "orphan",
+        "outside-link", "undecodable", "binary", "empty-path",
+    }  # fmt: skip
+    monkeypatch.setattr("kbtui.kb.graph.PARALLEL_FROM", 2)  # the worker processes too
+    for workers in (1, 2):
+        kb, problems = Library(root).check_all(workers=workers)
+        assert problems == full
+        assert [p.report() for p in problems] == [p.report() for p in full]  # lines too
+        assert len(kb) == len(load_kb(root))
+        assert all(not entry.sections for entry in kb.entries.values())

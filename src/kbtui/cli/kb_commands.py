@@ -86,10 +86,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kbtui.kb.advice import advise
 
     problem_kinds, advice_kinds = selected_kinds(args.kind, args.advice)
-    kb = open_kb(args)
-    problems = [p for p in check(kb) if p.kind in problem_kinds]
     advice = None
-    if advice_kinds:
+    if advice_kinds:  # advice reads entries' text: the whole KB is loaded
+        kb = open_kb(args)
+        found = check(kb)
         advice = advise(kb, advice_kinds, thin_below=args.thin_below, stale_after=args.stale_after)
+    else:  # each entry checked as it is read, its text let go
+        from kbtui.library import Library
+
+        library = Library(resolve_kb(getattr(args, "kb", None)))
+        kb, found = library.check_all(workers=os.cpu_count() or 1)
+    problems = [p for p in found if p.kind in problem_kinds]
     print_check(kb, problems, advice, as_json=args.json)
     return 1 if problems else 0

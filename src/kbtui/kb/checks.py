@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kbtui.kb.graph import KnowledgeBase
 from kbtui.kb.links import normalise_target
@@ -73,13 +73,18 @@ class WantedEntry:
         return f"{self.slug}.md"
 
 
-def check(kb: KnowledgeBase) -> list[Problem]:
-    """Every problem in ``kb``, sorted by entry then kind."""
+def check(kb: KnowledgeBase, digested: bool = False) -> list[Problem]:
+    """Every problem in ``kb``, sorted by entry then kind. ``digested``: each entry of
+    ``kb`` went through :func:`digest` as it was read, so its own problems are among the
+    KB's load problems and only the links are left to check."""
     problems: list[Problem] = list(kb.load_problems)
     missing: list[_Missing] = []
     spellings: dict[str, list[tuple[str, LinkKind]]] = defaultdict(list)
     for entry in kb.entries.values():
-        problems.extend(_entry_problems(kb, entry, missing, spellings))
+        if not digested:
+            problems.extend(entry_problems(entry))
+        if not _is_empty(entry, digested):
+            problems.extend(_link_problems(kb, entry, missing, spellings))
     wanted = {key: _wanted_slug(key, found) for key, found in spellings.items()}
     for gap in missing:
         where = ", ".join(gap.sections)
@@ -101,12 +106,43 @@ def check(kb: KnowledgeBase) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.slug, p.kind, p.detail))
 
 
-def _entry_problems(
-    kb: KnowledgeBase,
-    entry: Entry,
-    missing: list[_Missing],
-    spellings: dict[str, list[tuple[str, LinkKind]]],
-) -> Iterable[Problem]:
+def digest(entry: Entry) -> tuple[Entry, list[Problem]]:
+    """What checking a large KB keeps of one entry as it is read: its own problems, and
+    the entry without its text (sections, sources, summary, link labels, verification),
+    which the link checks do not need.
+    An entry with no text keeps the "empty" flag so that they can still tell."""
+    problems = entry_problems(entry)
+    flags = entry.flags | {"empty"} if _is_empty(entry) else entry.flags
+    links = tuple(Link(k.section, k.kind, k.target, "", k.line) for k in entry.links)
+    kept = replace(
+        entry,
+        sections=(),
+        sources=(),
+        intro="",
+        links=links,
+        flags=_FLAG_SETS.setdefault(flags, flags),
+        summary=None if entry.summary is None else "",
+        verification=None,
+        unverified=None,
+    )
+    return kept, problems
+
+
+_FLAG_SETS: dict[frozenset[str], frozenset[str]] = {}  # one copy of each set of flags
+
+
+def _is_empty(entry: Entry, digested: bool = False) -> bool:
+    if "empty" in entry.flags:
+        return True
+    return not digested and not any(s.text.strip() for s in entry.sections)
+
+
+def entry_problems(entry: Entry) -> list[Problem]:
+    """The problems ``entry``'s file shows by itself, whatever else is in the KB."""
+    return list(_own_problems(entry))
+
+
+def _own_problems(entry: Entry) -> Iterable[Problem]:
     slug, path = entry.slug, entry.path
 
     def problem(kind: str, detail: str, lineno: int = 1) -> Problem:
@@ -115,8 +151,7 @@ def _entry_problems(
     for flag, detail in _FLAG_PROBLEMS.items():
         if flag in entry.flags:
             yield problem(flag, detail)
-    has_content = any(s.text.strip() for s in entry.sections)
-    if "empty" in entry.flags or not has_content:
+    if _is_empty(entry):
         yield problem("empty-entry", "the entry has no text")
         return
     if entry.type != "path" and entry.summary_missing:
@@ -132,6 +167,19 @@ def _entry_problems(
     for name in entry.duplicate_sections:
         lineno = _second_line(entry, name)
         yield problem("duplicate-section", f"section {name!r} appears twice", lineno)
+
+
+def _link_problems(
+    kb: KnowledgeBase,
+    entry: Entry,
+    missing: list[_Missing],
+    spellings: dict[str, list[tuple[str, LinkKind]]],
+) -> Iterable[Problem]:
+    slug, path = entry.slug, entry.path
+
+    def problem(kind: str, detail: str, lineno: int = 1) -> Problem:
+        return Problem(slug, kind, detail, path, lineno or 1)
+
     gaps: dict[str, _Missing] = {}
     for resolved in kb.links_of(slug):
         link = resolved.link

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kbtui.kb.links import Resolver, Target, normalise_target
@@ -234,9 +236,25 @@ PARALLEL_FROM = 1000  # entries; below this a process pool costs more than it sa
 _CHUNK = 250
 
 
-def _read_chunk(job: tuple[Path, tuple[EntryFile, ...], bool]) -> list[Entry | Problem]:
-    root, files, render = job
-    return list(read_entries(root, files, None, render=render))
+# What a caller keeps of each entry as it is read, and the problems it found in it
+# (kbtui.kb.checks.digest: an entry's own problems and the entry without its text).
+Digest = Callable[[Entry], tuple[Entry, list[Problem]]]
+_Job = tuple[Path, tuple[EntryFile, ...], bool, "Digest | None"]
+
+
+def _read_chunk(job: _Job) -> list[Entry | Problem]:
+    root, files, render, digest = job
+    return list(_digested(read_entries(root, files, None, render=render), digest))
+
+
+def _digested(items: Iterable[Entry | Problem], digest: Digest | None) -> Iterator[Entry | Problem]:
+    for item in items:
+        if digest is None or not isinstance(item, Entry):
+            yield item
+        else:
+            entry, problems = digest(item)
+            yield from problems
+            yield entry
 
 
 def load_kb(
@@ -244,17 +262,22 @@ def load_kb(
     progress: ProgressCallback | None = None,
     render: bool = True,
     workers: int = 1,
+    digest: Digest | None = None,
 ) -> KnowledgeBase:
     """Scan, parse and link a KB. ``workers`` > 1 parses a large KB in that many
-    processes (for the command line; a threaded caller such as the TUI keeps 1)."""
+    processes (for the command line; a threaded caller such as the TUI keeps 1).
+    ``digest`` (a module-level function, so that worker processes can run it) is given
+    each entry as it is read: the KB holds what it returns, its problems among the
+    load problems, so a KB need never be in memory in full."""
     root = root.resolve()
     found: Scan = scan(root)
     entries: list[Entry] = []
     problems: list[Problem] = list(found.problems)
+    items: Iterable[Entry | Problem]
     if workers > 1 and len(found.files) >= PARALLEL_FROM:
-        items = _read_parallel(root, found.files, render, workers, progress)
+        items = _read_parallel(root, found.files, render, workers, progress, digest)
     else:
-        items = list(read_entries(root, found.files, progress, render=render))
+        items = _digested(read_entries(root, found.files, progress, render=render), digest)
     for item in items:
         if isinstance(item, Entry):
             entries.append(item)
@@ -269,16 +292,30 @@ def _read_parallel(
     render: bool,
     workers: int,
     progress: ProgressCallback | None,
+    digest: Digest | None = None,
 ) -> list[Entry | Problem]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(root, files[i : i + _CHUNK], render) for i in range(0, len(files), _CHUNK)]
+    jobs = [(root, files[i : i + _CHUNK], render, digest) for i in range(0, len(files), _CHUNK)]
     items: list[Entry | Problem] = []
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk in pool.map(_read_chunk, jobs):
-            items.extend(chunk)
+            items.extend(_one_copy(item) for item in chunk)
             if progress is not None:
                 progress(len(items), len(files))
     return items
+
+
+def _one_copy(item: Entry | Problem) -> Entry | Problem:
+    """``item`` with its links' targets and section names shared with every other
+    entry's (as the parser leaves them): a string sent from another process arrives as
+    a copy of its own, and most targets are named by many entries."""
+    if not isinstance(item, Entry) or not item.links:
+        return item
+    links = tuple(
+        Link(sys.intern(k.section), k.kind, sys.intern(k.target), k.label, k.line)
+        for k in item.links
+    )
+    return replace(item, links=links)

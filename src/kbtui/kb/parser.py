@@ -10,6 +10,7 @@ targets; Sources & verification holds one source per line plus a
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
@@ -248,7 +249,8 @@ def parse_entry(
             kind: LinkKind, target: str, label: str, builder: _SectionBuilder = builder
         ) -> Link:
             line = lines.find(target, builder.line, builder.end)
-            return Link(builder.name, kind, target, label, line)
+            # Many entries name the same targets and sections: one copy of each.
+            return Link(sys.intern(builder.name), kind, sys.intern(target), label, line)
 
         ident: SectionKey | str = (
             builder.key if builder.key is not SectionKey.OTHER else builder.name.lower()
