@@ -108,12 +108,20 @@ class Manifest:
                 type=str(row[4]),
                 path=str(row[0]),
                 summary_missing=SUMMARY_MISSING in row[5],
-                flags=frozenset(str(flag) for flag in row[5] if flag != SUMMARY_MISSING),
+                flags=_one_set(frozenset(str(flag) for flag in row[5] if flag != SUMMARY_MISSING)),
             )
             for slug, row in self.files.items()
             if len(row) >= 6
         ]
         return sorted(listed, key=sort_key)
+
+
+_FLAG_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _one_set(flags: frozenset[str]) -> frozenset[str]:
+    """One copy of each set of flags (most entries have none) for a listing's life."""
+    return _FLAG_SETS.setdefault(flags, flags)
 
 
 def listing_row(relpath: str, size: int, mtime_ns: int, outline: EntryOutline) -> list[Any]:

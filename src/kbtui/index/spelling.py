@@ -8,7 +8,6 @@ index generation, after which a lookup is a few dictionary probes.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 MAX_WORD = 30
@@ -44,14 +43,26 @@ class Vocabulary:
     def __init__(self, words: Iterable[str], frequency: Callable[[str], int]) -> None:
         self.words: set[str] = set()
         self._frequency = frequency
-        self._by_delete: dict[str, list[str]] = defaultdict(list)
+        # A word, or the words, that each deletion comes from. Most come from one word:
+        # kept as that word itself rather than a list (a third of the table's memory).
+        self._by_delete: dict[str, str | tuple[str, ...]] = {}
+        by_delete = self._by_delete
         for word in words:
             if not word.isalpha() or len(word) > MAX_WORD:
                 continue
             self.words.add(word)
-            self._by_delete[word].append(word)
-            for deleted in set(_deletes(word)):
-                self._by_delete[deleted].append(word)
+            for deleted in {word, *_deletes(word)}:
+                found = by_delete.get(deleted)
+                if found is None:
+                    by_delete[deleted] = word
+                elif isinstance(found, str):
+                    by_delete[deleted] = (found, word)
+                else:
+                    by_delete[deleted] = (*found, word)
+
+    def _from(self, probe: str) -> tuple[str, ...]:
+        found = self._by_delete.get(probe, ())
+        return (found,) if isinstance(found, str) else found
 
     def __contains__(self, word: str) -> bool:
         return word in self.words
@@ -63,7 +74,7 @@ class Vocabulary:
         probes = {word} | set(_deletes(word))
         if max_distance >= 2:
             probes |= {d2 for d1 in list(probes) for d2 in _deletes(d1)}
-        candidates = {c for probe in probes for c in self._by_delete.get(probe, ())}
+        candidates = {c for probe in probes for c in self._from(probe)}
         scored = []
         for candidate in candidates:
             gap = distance(word, candidate, max_distance)
