@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbtui.kb.outline import EntryOutline, sort_key
 
@@ -524,5 +525,25 @@ def freeze_heap() -> None:
     """Move what is alive now (listing, graph, open index) out of the cyclic garbage
     collector's sight. These live as long as the session; left in view, each full
     collection walks all of them - 0.1-0.5 s at 10,000 entries, which a user sees as
-    a stalled keystroke."""
+    a stalled keystroke. Then hand back to the system the memory that loading them
+    freed (what was read and decoded to build them)."""
     gc.freeze()
+    _release_freed_memory()
+
+
+def _release_freed_memory() -> None:
+    """glibc keeps freed memory for the process unless asked (``malloc_trim``); nothing
+    to do elsewhere."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        _malloc_trim = False
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has none)
+                _malloc_trim = ctypes.CDLL(None).malloc_trim
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None  # libc's malloc_trim once looked up; False where there is none

@@ -16,7 +16,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -511,7 +511,7 @@ class KBIndex:
         with self.ix.searcher() as searcher:
             return int(searcher.doc_count())
 
-    def link_rows(self, slugs: Collection[str] | None = None) -> dict[str, list[LinkRow]] | None:
+    def link_rows(self, slugs: Collection[str] | None = None) -> Mapping[str, list[LinkRow]] | None:
         """Every entry's links as of the last sync ([section, kind, target, label] rows),
         or only those of ``slugs``; None when they are not at hand (then parse the KB)."""
         with self._lock:
@@ -523,7 +523,7 @@ class KBIndex:
             return None
         if slugs is not None:
             return {slug: decode_links(encoded[slug]) for slug in slugs if slug in encoded}
-        return {slug: decode_links(value) for slug, value in encoded.items()}
+        return _DecodedLinks(encoded)
 
     def list_entries(self) -> list[EntryOutline]:
         """Every entry's outline, sorted by type then title.
@@ -534,3 +534,20 @@ class KBIndex:
         if self._manifest is None:
             self.open()
         return (self._manifest or Manifest()).listing()
+
+
+class _DecodedLinks(Mapping[str, list[LinkRow]]):
+    """Every entry's link rows, each entry's decoded when it is looked up: a graph built
+    from them never holds every row at once (at 50,000 entries, most of its peak)."""
+
+    def __init__(self, encoded: Mapping[str, str]) -> None:
+        self._encoded = encoded
+
+    def __getitem__(self, slug: str) -> list[LinkRow]:
+        return decode_links(self._encoded[slug])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)

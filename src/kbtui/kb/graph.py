@@ -52,7 +52,7 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """The link graph from what an index keeps: each entry's outline and its links
         as [section, kind, target, label] rows. No file is read or parsed, so the
-        entries are outlines: no sections, no sources."""
+        entries are outlines: no sections, no sources, no link labels."""
         return cls(root, [entry_from_links(o, links.get(o.slug, ())) for o in outlines])
 
     def updated(self, entries: Iterable[Entry], removed: Iterable[str] = ()) -> KnowledgeBase:
@@ -216,17 +216,15 @@ def _missing_after(
 
 
 def entry_from_links(outline: EntryOutline, rows: Sequence[Sequence[str]]) -> Entry:
-    """An entry as the link graph knows it from an index: its outline and its links as
-    [section, kind, target, label] rows (no sections, no sources)."""
+    """An entry as the link graph knows it from an index: its outline and its links from
+    [section, kind, target, label] rows (no sections, no sources, no link labels)."""
     return Entry(
         slug=outline.slug,
         path=outline.path,
         title=outline.title,
         type=outline.type,
         sections=(),
-        links=tuple(
-            Link(row[0], _KINDS.get(row[1], LinkKind.INLINE), row[2], row[3]) for row in rows
-        ),
+        links=tuple(_link_from_row(row) for row in rows),
         summary=None if outline.summary_missing else "",
         flags=outline.flags,
     )
@@ -319,3 +317,12 @@ def _one_copy(item: Entry | Problem) -> Entry | Problem:
         for k in item.links
     )
     return replace(item, links=links)
+
+
+def _link_from_row(row: Sequence[str]) -> Link:
+    # A graph of every entry's links lives as long as the session: each target and
+    # section name is one string however many entries name it. It says where links
+    # go, not how they read (a reader shows the links of the entry it parsed): no
+    # labels, which at 50,000 entries would be 30 MB of source lines.
+    target = sys.intern(row[2])
+    return Link(sys.intern(row[0]), _KINDS.get(row[1], LinkKind.INLINE), target, "")
