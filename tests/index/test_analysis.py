@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbtui.index import KBIndex
 from kbtui.index.analysis import (
@@ -17,7 +19,9 @@ from kbtui.index.analysis import (
     american,
     american_prefix,
     fold,
+    folding_analyzer,
     leading_prefixes,
+    prose_terms,
     text_analyzer,
 )
 from tests.conftest import write_kb
@@ -180,7 +184,7 @@ def test_tokens_keep_inner_apostrophes_and_decimals() -> None:
 
 
 def test_leading_prefixes() -> None:
-    grams = leading_prefixes("Campaigns campaigns Gézi at").split()
+    grams = leading_prefixes(fold("Campaigns campaigns Gézi at"))
     assert len(grams) == len(set(grams))  # each once
     assert set(grams) == {"cam", "camp", "campa", "gez", "gezi"}
     assert all(PREFIX_MIN <= len(gram) <= PREFIX_FIELD_MAX for gram in grams)
@@ -190,7 +194,31 @@ def test_analysis_never_raises_on_odd_text() -> None:
     for text in ["", " ", "\x00\x1b[31m", "🔥🔥", "'''", "’’’", "\u0301\u0301", "x" * 5000]:
         assert isinstance(stems(text), list)
         assert isinstance(fold(text), list)
-        assert isinstance(leading_prefixes(text), str)
+        assert isinstance(leading_prefixes(fold(text)), list)
+        assert isinstance(prose_terms(fold(text)), list)
+
+
+ODD_TEXTS = [
+    "The organisers' Gézi campaigns, İstanbul; ﬁle the colour-ful cheque.\x00 at a rally",
+    "Ge\u0301zi Madri\u0301d, Straße, Æsir, œuvre: the theatre's labour of love",
+    "a an the of TBD tbd",
+    "MobLab’s 3.5% rule — sit-in, door-knocking, 1,200 people",
+    "\u200f\u202eevil\u202c text\x1b[31m red",
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_documents_are_given_the_terms_the_analyzers_make(text: str) -> None:
+    # document_for folds each piece once and hands the fields their terms: they must
+    # be what the fields' analyzers (and so a query's) make of the same text.
+    assert prose_terms(fold(text)) == stems(text)
+    assert fold(text) == [token.text for token in folding_analyzer()(text)]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_given_the_terms_the_analyzers_make(text: str) -> None:
+    assert prose_terms(fold(text)) == stems(text)
 
 
 # -- end to end: documents and queries analysed alike ----------------------------------

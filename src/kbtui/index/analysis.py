@@ -22,6 +22,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 # Words spelled -ise that are not -ize variants: left alone.
@@ -269,19 +270,34 @@ PREFIX_FIELD_MAX = 5
 
 
 def prefix_analyzer() -> Analyzer:
-    """Splits the text that :func:`leading_prefixes` made; no other analysis needed."""
+    """Splits the prefixes :func:`leading_prefixes` lists; no other analysis needed."""
     return RegexTokenizer(r"\S+")
 
 
-def leading_prefixes(text: str) -> str:
+_STOP_WORDS = StopFilter(minsize=1).stops
+_stem = lru_cache(maxsize=100_000)(porter_stem)
+
+
+def prose_terms(folded: list[str]) -> list[str]:
+    """What :func:`text_analyzer` makes of a text, from the text's folded words
+    (:func:`fold`): the same terms in the same order, stop words dropped and the rest
+    stemmed. A document's fields are given these lists, so each piece of an entry is
+    folded once, not once for each field it is indexed in."""
+    return [_stem(word) for word in folded if word and word not in _STOP_WORDS]
+
+
+def leading_prefixes(folded: list[str]) -> list[str]:
     """Each distinct folded word's leading 3 to PREFIX_FIELD_MAX letters, once each."""
     grams: set[str] = set()
-    for word in set(fold(text)):
+    for word in set(folded):
         for size in range(PREFIX_MIN, min(len(word), PREFIX_FIELD_MAX) + 1):
             grams.add(word[:size])
-    return " ".join(sorted(grams))
+    return sorted(grams)
+
+
+_folding = folding_analyzer()
 
 
 def fold(text: str) -> list[str]:
     """The folded (unstemmed) words of ``text``, as the spelling field stores them."""
-    return [token.text for token in folding_analyzer()(text)]
+    return [token.text for token in _folding(text)]

@@ -20,7 +20,7 @@ from kbtui.paths import write_atomic
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 SUMMARY_MISSING = "summary-missing"  # how the row's flags column says so
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
