@@ -3,8 +3,10 @@ built in a single process does, and a part that fails is built in-process instea
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,6 +66,37 @@ def test_a_build_in_parts_answers_as_one_built_here(tmp_path: Path, parallel: No
     (kb / "entry-05.md").write_text("# Phone tree\n\n## Body\nA zqxtree of calls.\n")
     assert shared.sync().updated == 1
     assert [hit.slug for hit in shared.search("zqxtree").hits] == ["entry-05"]
+
+
+def test_a_large_build_is_made_in_bounded_parts_a_few_at_a_time(
+    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A part's postings are sorted in memory; one too large spills runs to disk (the
+    # build folder grew to 6x the index). Parts are bounded in bytes of entry files,
+    # and no more run at once than there are processes to run them.
+    kb = _kb(tmp_path / "kb")
+    total = sum(path.stat().st_size for path in kb.rglob("*.md"))
+    monkeypatch.setattr(store, "PART_BYTES", total // 5 + 1)
+    started: list[subprocess.Popen[bytes]] = []
+    most = 0
+
+    class Counted(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            nonlocal most
+            super().__init__(*args, **kwargs)
+            started.append(self)
+            most = max(most, sum(1 for worker in started if worker.poll() is None))
+
+    monkeypatch.setattr(subprocess, "Popen", Counted)
+    shared = KBIndex(kb, tmp_path / "cache-parts")
+    assert shared.sync().rebuilt
+    assert len(shared.ix._segments()) == 5
+    assert len(started) == 5 and 1 <= most <= 2
+
+    store.PARALLEL_FROM = 10**9
+    alone = KBIndex(kb, tmp_path / "cache-here")
+    alone.sync()
+    assert _answers(shared) == _answers(alone)
 
 
 def test_a_part_that_fails_is_built_here(

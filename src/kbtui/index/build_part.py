@@ -23,13 +23,41 @@ from kbtui.kb.loader import EntryFile
 PROGRESS_EVERY = 50
 
 
+class _Lengths:
+    """Each document's field lengths, read once: Whoosh asks for one with every posting
+    it writes (millions in a part), each time through the segment's length column."""
+
+    def __init__(self, reader: Any, schema: Any, documents: int) -> None:
+        self._lengths = {
+            name: [reader.doc_field_length(doc, name) for doc in range(documents)]
+            for name in schema.scorable_names()
+        }
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get(fieldname)
+        return default if lengths is None else lengths[docnum]
+
+
+class _PartWriter(SegmentWriter):  # type: ignore[misc]
+    """Whoosh's segment writer, writing its postings with the lengths read once."""
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = _Lengths(reader, self.schema, self.docnum) if reader else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if reader:
+            reader.close()
+
+
 def build_part(kb_root: Path, folder: str, files: tuple[EntryFile, ...], out: BinaryIO) -> None:
     def send(message: tuple[Any, ...]) -> None:
         pickle.dump(message, out)
         out.flush()
 
     ix = CacheStorage(folder).open_index()
-    writer = SegmentWriter(ix, _lk=False, limitmb=256)
+    writer = _PartWriter(ix, _lk=False, limitmb=512)
     rows: dict[str, list[Any]] = {}
     links: dict[str, str] = {}
     told = 0

@@ -12,6 +12,7 @@ index as it is.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import threading
@@ -51,10 +52,15 @@ from kbtui.kb.similarity import Similarity
 WRITER_TIMEOUT = 3.0
 DAMAGED = "The search index was damaged and has been rebuilt."
 MAX_SEGMENTS = 3
-# A first build of at least this many entries is shared between processes, one part
-# of the KB each, up to a process a core: parsing and Whoosh's writer are pure Python.
+# A first build of at least this many entries is shared between processes, up to a
+# process a core: parsing and Whoosh's writer are pure Python.
 PARALLEL_FROM = 1000
 MAX_BUILD_PROCESSES = 4
+# Each process indexes a part of at most about this many bytes of entry files into a
+# segment of its own, whose postings Whoosh sorts in memory: a larger part spills
+# sorted runs to disk (the build folder grew to 6x the index at 50,000 entries) and
+# merges them back one posting at a time (half again as long).
+PART_BYTES = 6_000_000
 
 Progress = Callable[[int, int], None]
 
@@ -89,6 +95,22 @@ def _read_for_index(kb_root: Path, file: EntryFile) -> Entry:
         from kbtui.kb.parser import parse_entry
 
         return parse_entry("", file.slug, file.relpath, frozenset({"unreadable"}))
+
+
+def _parts(files: tuple[EntryFile, ...], processes: int) -> list[tuple[EntryFile, ...]]:
+    """The build's parts: at least one a process, each of about PART_BYTES at most."""
+    total = sum(file.size for file in files)
+    count = max(processes, -(-total // PART_BYTES))
+    budget = -(-total // count)
+    parts: list[tuple[EntryFile, ...]] = []
+    start = size = 0
+    for end, file in enumerate(files, 1):
+        size += file.size
+        if size >= budget and len(parts) < count - 1:
+            parts.append(files[start:end])
+            start, size = end, 0
+    parts.append(files[start:])
+    return [part for part in parts if part]
 
 
 class _PartFailed(Exception):
@@ -278,36 +300,40 @@ class KBIndex:
         return self._fill_here(ix, files, progress)
 
     def _fill_in_parts(
-        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None, parts: int
+        self, ix: Index, files: tuple[EntryFile, ...], progress: Progress | None, processes: int
     ) -> Manifest:
-        """Build the index in ``parts`` processes, one segment each, committed together
-        as Whoosh's own multi-segment MpWriter does. Each is a fresh ``python -m
-        kbtui.index.build_part``: nothing of this process (its threads, its main
-        module) is copied or imported into them."""
+        """Build the index in parts, ``processes`` at a time, one segment each,
+        committed together as Whoosh's own multi-segment MpWriter does. Each part is a
+        fresh ``python -m kbtui.index.build_part``: nothing of this process (its
+        threads, its main module) is copied or imported into them."""
         import pickle
         import subprocess
         import sys
         from multiprocessing.connection import wait
 
         writer = ix.writer()  # holds the index's lock while the parts are built
-        size = -(-len(files) // parts)
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        chunks = _parts(files, processes)
         workers: list[subprocess.Popen[bytes]] = []
         results: dict[int, tuple[Any, dict[str, list[Any]], dict[str, str]]] = {}
+
+        def start(number: int) -> None:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "kbtui.index.build_part"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            workers.append(worker)
+            assert worker.stdin is not None and worker.stdout is not None
+            pickle.dump((self.kb_root, ix.storage.folder, chunks[number]), worker.stdin)
+            worker.stdin.close()
+            waiting[worker.stdout] = (number, worker)
+
         try:
-            waiting: dict[Any, int] = {}
-            for number, chunk in enumerate(chunks):
-                worker = subprocess.Popen(
-                    [sys.executable, "-m", "kbtui.index.build_part"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-                workers.append(worker)
-                assert worker.stdin is not None and worker.stdout is not None
-                pickle.dump((self.kb_root, ix.storage.folder, chunk), worker.stdin)
-                worker.stdin.close()
-                waiting[worker.stdout] = number
+            waiting: dict[Any, tuple[int, subprocess.Popen[bytes]]] = {}
+            upcoming = iter(range(len(chunks)))
+            for number in itertools.islice(upcoming, processes):
+                start(number)
             done = 0
             while waiting:
                 for stream in wait(list(waiting)):
@@ -319,11 +345,16 @@ class KBIndex:
                         done += message[1]
                         if progress:
                             progress(done, len(files))
-                    else:
-                        results[waiting.pop(stream)] = (message[1], message[2], message[3])
-            for worker in workers:
-                if worker.wait() != 0:
-                    raise _PartFailed
+                        continue
+                    number, worker = waiting.pop(stream)
+                    results[number] = (message[1], message[2], message[3])
+                    if worker.wait() != 0:
+                        raise _PartFailed
+                    if worker.stdout is not None:
+                        worker.stdout.close()
+                    following = next(upcoming, None)
+                    if following is not None:
+                        start(following)
             segments = [results[number][0] for number in range(len(chunks))]
             writer._close_segment()  # its own segment is empty: the parts hold everything
             writer._commit_toc(segments)
@@ -338,9 +369,6 @@ class KBIndex:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
-        for worker in workers:
-            if worker.stdout is not None:
-                worker.stdout.close()
         manifest = Manifest()
         assert manifest.links is not None
         for number in range(len(chunks)):
