@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -12,7 +11,7 @@ from pathlib import Path
 from kbtui.kb.links import Resolver, Target, normalise_target
 from kbtui.kb.loader import EntryFile, Scan, read_entries, scan
 from kbtui.kb.loader import ProgressCallback as ProgressCallback
-from kbtui.kb.model import Backlink, Entry, Link, LinkKind, Problem, ResolvedLink
+from kbtui.kb.model import Backlink, Entry, Link, LinkKind, Problem, ResolvedLink, shared_link
 from kbtui.kb.outline import EntryOutline
 
 __all__ = ["KnowledgeBase", "Resolver", "Target", "load_kb", "normalise_target"]
@@ -312,17 +311,12 @@ def _one_copy(item: Entry | Problem) -> Entry | Problem:
     a copy of its own, and most targets are named by many entries."""
     if not isinstance(item, Entry) or not item.links:
         return item
-    links = tuple(
-        Link(sys.intern(k.section), k.kind, sys.intern(k.target), k.label, k.line)
-        for k in item.links
-    )
+    links = tuple(shared_link(k.section, k.kind, k.target, k.label, k.line) for k in item.links)
     return replace(item, links=links)
 
 
 def _link_from_row(row: Sequence[str]) -> Link:
-    # A graph of every entry's links lives as long as the session: each target and
-    # section name is one string however many entries name it. It says where links
+    # A graph of every entry's links lives as long as the session. It says where links
     # go, not how they read (a reader shows the links of the entry it parsed): no
     # labels, which at 50,000 entries would be 30 MB of source lines.
-    target = sys.intern(row[2])
-    return Link(sys.intern(row[0]), _KINDS.get(row[1], LinkKind.INLINE), target, "")
+    return shared_link(row[0], _KINDS.get(row[1], LinkKind.INLINE), row[2], "")

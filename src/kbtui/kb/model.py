@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -56,6 +57,13 @@ class Link:
     target: str
     label: str
     line: int = field(default=0, compare=False)  # 1-based; 0 when not known (index rows)
+
+
+def shared_link(section: str, kind: LinkKind, target: str, label: str, line: int = 0) -> Link:
+    """A link whose section name and target are one copy across the KB: many entries
+    name the same targets and sections, and a string read, decoded or sent from another
+    process arrives as a copy of its own."""
+    return Link(sys.intern(section), kind, sys.intern(target), label, line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ targets; Sources & verification holds one source per line plus a
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
@@ -37,6 +36,7 @@ from kbtui.kb.model import (
     SourceLine,
     Verification,
     entry_type_for,
+    shared_link,
 )
 from kbtui.kb.reading_paths import parse_path
 
@@ -249,8 +249,7 @@ def parse_entry(
             kind: LinkKind, target: str, label: str, builder: _SectionBuilder = builder
         ) -> Link:
             line = lines.find(target, builder.line, builder.end)
-            # Many entries name the same targets and sections: one copy of each.
-            return Link(sys.intern(builder.name), kind, sys.intern(target), label, line)
+            return shared_link(builder.name, kind, target, label, line)
 
         ident: SectionKey | str = (
             builder.key if builder.key is not SectionKey.OTHER else builder.name.lower()
