@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from kbtui.kb.outline import EntryOutline, sort_key
 
 if TYPE_CHECKING:
+    from kbtui.index.ahead import CheckAhead
     from kbtui.index.results import SearchResult, SyncReport
     from kbtui.index.store import KBIndex
     from kbtui.kb.graph import KnowledgeBase
@@ -188,12 +189,17 @@ class Library:
     # -- the index -------------------------------------------------------------------
 
     def open_index(
-        self, progress: Progress | None = None, rebuild: bool = False, listing: bool = True
+        self,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        listing: bool = True,
+        ahead: CheckAhead | None = None,
     ) -> SyncReport | None:
         """Open the index and bring it in step with the files (or rebuild it).
 
         With ``listing=False`` (a one-off search) the listing is not read from the
-        index, nor announced: only the index is brought up to date.
+        index, nor announced: only the index is brought up to date. ``ahead`` is a
+        stat pass started earlier (:class:`kbtui.index.ahead.CheckAhead`).
 
         Announces progress, then the listing (when it changed or was not known) and
         :class:`IndexReady`. When the index cannot be had, announces
@@ -212,7 +218,7 @@ class Library:
                 self._index = KBIndex(self.root, self.cache_root)
             index = self._index
         try:
-            report = index.sync(progress=report_progress, rebuild=rebuild)
+            report = index.sync(progress=report_progress, rebuild=rebuild, ahead=ahead)
             outlines = index.list_entries() if listing else None
         except Exception as error:  # anything Whoosh or the disk can raise: reported
             self.index_error = f"{type(error).__name__}: {error}"

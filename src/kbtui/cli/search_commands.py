@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbtui.cli.errors import UsageError
 from kbtui.cli.output import say, say_json, warn
+from kbtui.index.ahead import CheckAhead
 from kbtui.kb.model import type_label
 from kbtui.library import Library
 from kbtui.paths import kb_display_name, resolve_kb
@@ -52,11 +53,20 @@ class ProgressBar:
 
 
 def _open_index(
-    args: argparse.Namespace, rebuild: bool = False, listing: bool = True
+    args: argparse.Namespace, rebuild: bool = False, listing: bool = True, ahead: bool = False
 ) -> tuple[Library, SyncReport]:
 
-    library = Library(resolve_kb(getattr(args, "kb", None)))
-    report = library.open_index(progress=ProgressBar("Indexing"), rebuild=rebuild, listing=listing)
+    root = resolve_kb(getattr(args, "kb", None))
+    # Before Whoosh is imported: the stat pass runs meanwhile, in a child process.
+    check = CheckAhead.start(root) if ahead and not rebuild else None
+    library = Library(root)
+    try:
+        report = library.open_index(
+            progress=ProgressBar("Indexing"), rebuild=rebuild, listing=listing, ahead=check
+        )
+    finally:
+        if check is not None:
+            check.close()
     if report is None:
         raise UsageError(f"The search index could not be opened ({library.index_error}).")
     for notice in report.notices:
@@ -69,7 +79,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be a whole number of at least 1.")
     text = " ".join(args.query)
-    library, _ = _open_index(args, listing=False)  # hits name their own titles
+    library, _ = _open_index(args, listing=False, ahead=True)  # hits name their titles
     result = library.search(text, limit=args.limit)
     if args.json:
         say_json(

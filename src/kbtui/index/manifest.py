@@ -8,12 +8,14 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kbtui import paths
 from kbtui.kb.boundary import read_cache_file
+from kbtui.kb.loader import EntryFile
 from kbtui.kb.outline import EntryOutline, sort_key
 from kbtui.paths import write_atomic
 
@@ -69,6 +71,16 @@ class Manifest:
             return None
         digest = str(data.get("links_sha256", ""))
         return cls(dict(data["files"]), None, str(data.get("generation", "")), digest)
+
+    def changes(self, files: Iterable[EntryFile]) -> tuple[list[EntryFile], list[str]]:
+        """What a stat pass found that this manifest does not record: the files new or
+        changed since (by path, size and mtime), and the slugs of those gone."""
+        old = self.files
+        current = {file.slug: file for file in files}
+        changed = [
+            file for slug, file in current.items() if old.get(slug, [])[:3] != file.signature()
+        ]
+        return changed, [slug for slug in old if slug not in current]
 
     def read_links(self, folder: Path, kb_root: Path) -> dict[str, str] | None:
         """The link rows written with this manifest, or None (missing, damaged, stale)."""

@@ -24,6 +24,7 @@ from typing import Any
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 
+from kbtui.index.ahead import CheckAhead
 from kbtui.index.cachefiles import (
     BUILD_PREFIX,
     CacheLock,
@@ -72,10 +73,6 @@ def _open_dir(folder: Path) -> Index:
     opens into memory: ~125 MB per searcher for a 10,000-entry KB, against under
     1 MB this way, for searches ~1 ms slower."""
     return CacheStorage(str(folder), supports_mmap=False).open_index()
-
-
-def _signature(file: EntryFile) -> list[Any]:
-    return [file.relpath, file.size, file.mtime_ns]
 
 
 def _row(file: EntryFile, entry: Entry) -> list[Any]:
@@ -189,25 +186,42 @@ class KBIndex:
 
     # -- syncing -----------------------------------------------------------------
 
-    def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        """Bring the index in step with the KB files; returns what was done."""
+    def sync(
+        self,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        ahead: CheckAhead | None = None,
+    ) -> SyncReport:
+        """Bring the index in step with the KB files; returns what was done.
+
+        With ``ahead`` (a stat pass already run, see :mod:`kbtui.index.ahead`) the index
+        is used as it is when that pass found this very manifest up to date."""
         with self._lock:
-            report = self._sync(progress, rebuild)
+            report = self._sync(progress, rebuild, ahead)
         if not self.in_memory:
             sweep_dead_builds(self.folder.parent)
         return report
 
-    def _sync(self, progress: Progress | None, rebuild: bool) -> SyncReport:
+    def _sync(
+        self, progress: Progress | None, rebuild: bool, ahead: CheckAhead | None
+    ) -> SyncReport:
         started = time.perf_counter()
         notices_before = len(self.notices)
+        if (
+            ahead is not None
+            and not rebuild
+            and self.open()
+            and self._manifest is not None
+            and ahead.up_to_date(self._manifest.generation)
+        ):
+            return SyncReport(seconds=time.perf_counter() - started)
         found = scan(self.kb_root)
         current = {file.slug: file for file in found.files}
         if rebuild or not self.open():
             return self._rebuilt(found.files, progress, started, notices_before)
         assert self._manifest is not None
         old = self._manifest.files
-        changed = [f for slug, f in current.items() if old.get(slug, [])[:3] != _signature(f)]
-        removed = [slug for slug in old if slug not in current]
+        changed, removed = self._manifest.changes(found.files)
         if not changed and not removed:
             return SyncReport(seconds=time.perf_counter() - started)
         added = sum(1 for f in changed if f.slug not in old)

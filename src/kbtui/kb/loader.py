@@ -32,6 +32,10 @@ class EntryFile(NamedTuple):
     size: int
     mtime_ns: int
 
+    def signature(self) -> list[str | int]:
+        """What a manifest row records of the file: path, size and mtime."""
+        return [self.relpath, self.size, self.mtime_ns]
+
 
 @dataclass(frozen=True)
 class Scan:
