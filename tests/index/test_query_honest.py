@@ -134,3 +134,39 @@ def test_at_real_size_a_shared_prefix_finds_as_much_as_a_longer_one(
         )
     finally:
         kb_index.close()
+
+
+def test_whether_a_long_prefix_is_common_is_decided_as_counting_says(
+    index: KBIndex, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Common is "more entries than the share have a word that starts so". The most
+    frequent completion alone can prove it (then no posting list is read), all
+    completions' counts together can disprove it; in between the entries are counted."""
+    searcher = index.ix.searcher()
+    try:
+        reader = searcher.reader()
+        exact = {
+            prefix: len(query_module.completion_counts(reader, prefix))
+            > query_module.COMMON_SHARE * reader.doc_count()
+            for prefix in ("entry", "zqxsumb", "organizatio", "campaig", "qqqqqq")
+        }
+        assert exact == {
+            "entry": True,  # one completion in 12 of 15 entries
+            "zqxsumb": True,  # 12 completions in one entry each
+            "organizatio": False,
+            "campaig": False,
+            "qqqqqq": False,
+        }
+        counted: list[str] = []
+        real = query_module.completion_counts
+
+        def counting(reader: object, prefix: str) -> object:
+            counted.append(prefix)
+            return real(reader, prefix)
+
+        monkeypatch.setattr(query_module, "completion_counts", counting)
+        common = query_module.common_terms(searcher)
+        assert {prefix: common(query_module.COMPLETIONS, prefix) for prefix in exact} == exact
+        assert counted == ["zqxsumb"]  # the only one the bounds leave open
+    finally:
+        searcher.close()

@@ -375,6 +375,16 @@ def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
         if count < COMMON_FROM:
             return False
         if field == COMPLETIONS:
+            # The entries with any completion number at least the most frequent
+            # completion's and at most all of theirs together: only in between
+            # are the posting lists read.
+            frequencies = [
+                reader.doc_frequency("words", t) for t in reader.expand_prefix("words", term)
+            ]
+            if not frequencies or sum(frequencies) <= limit:
+                return False
+            if max(frequencies) > limit:
+                return True
             return bool(len(completion_counts(reader, term)) > limit)
         return bool(reader.doc_frequency(field, term) > limit)
 
