@@ -11,8 +11,8 @@ Per size, on a KB from benchmarks/gen_kb.py, each figure a whole process:
 - `kbtui search WORD` on the built index against `python -c "import whoosh.index"`,
   medians of ``--runs``, taking turns;
 - `kbtui check`: time and peak RSS;
-- unless ``--no-app``: the app's RSS once it has listed the KB and sat idle for 5 s
-  (run in tmux at 120x40, read from /proc).
+- unless ``--no-app``: the app's RSS once it has listed the KB and its RSS has not
+  moved for 5 s (run in tmux at 120x40, read from /proc).
 With ``--before`` (the Python of another install, say the code before a change) the
 build and search figures are given for it too. Figures only, nothing asserted.
 """
@@ -83,7 +83,7 @@ def timed(command: list[str], env: dict[str, str], watch: Path | None = None) ->
 
 
 def app_idle_rss(python: str, kb: Path, env: dict[str, str]) -> float:
-    """The app's RSS (MB) once it lists the KB and has idled 5 s, run in tmux."""
+    """The app's RSS (MB) once it lists the KB and has settled, run in tmux."""
     name = f"kbtui-scale-{os.getpid()}"
     subprocess.run(
         [
@@ -115,17 +115,29 @@ def app_idle_rss(python: str, kb: Path, env: dict[str, str]) -> float:
             if "entries" in screen and "Loading" not in screen and "Indexing" not in screen:
                 break
             time.sleep(0.5)
-        time.sleep(5)
         pid = subprocess.run(
             ["tmux", "list-panes", "-t", name, "-F", "#{pane_pid}"],
             capture_output=True,
             text=True,
         ).stdout.split()[0]
-        status = Path(f"/proc/{pid}/status").read_text()
-        rss_kb = next(
-            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
-        )
-        return rss_kb / 1024
+
+        def rss_mb() -> float:
+            status = Path(f"/proc/{pid}/status").read_text()
+            return next(
+                int(line.split()[1]) / 1024
+                for line in status.splitlines()
+                if line.startswith("VmRSS")
+            )
+
+        # Idle: the list is shown and the loading behind it (index, links) is over,
+        # which is when the RSS has not moved by 1 MB for 5 s running.
+        seen = [rss_mb()]
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            seen.append(rss_mb())
+            if len(seen) >= 6 and max(seen[-6:]) - min(seen[-6:]) < 1:
+                break
+        return seen[-1]
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)
 
