@@ -82,13 +82,14 @@ def test_a_change_the_child_saw_is_synced_as_ever(
 
 
 def test_a_verdict_on_another_manifest_is_not_believed(kb_root: Path) -> None:
-    """The child found manifest G1 up to date; another kbtui then synced an edit (G2)
-    and the file was edited again. The verdict on G1 says nothing of G2: scanned."""
+    """The child saw the files the manifest records; another kbtui then synced an edit
+    and the file was edited again. What the child saw is not what the manifest now
+    records: scanned, and the second edit found."""
     ahead = CheckAhead.start(kb_root)
     assert ahead is not None
-    ahead.close()  # the child's verdict is in: G1 up to date
+    ahead.close()  # the child's digest is in: the files as the manifest has them
     bump(kb_root / "phone-banks.md", "# Phone banks\n\n## Summary\nCalling in otter shifts.\n")
-    assert KBIndex(kb_root).sync().updated == 1  # another process: G2
+    assert KBIndex(kb_root).sync().updated == 1  # another process
     bump(kb_root / "phone-banks.md", "# Phone banks\n\n## Summary\nCalling in heron shifts.\n")
     kb_index = KBIndex(kb_root)
     assert kb_index.sync(ahead=ahead).updated == 1
@@ -127,3 +128,17 @@ def test_kbtui_search_answers_from_the_files_as_they_are_now(kb_root: Path) -> N
     found = search("kites")
     assert found.returncode == 0 and "street-teams" in found.stdout, found.stderr
     assert search("leaflet").returncode == 1
+
+
+def test_a_digest_is_of_the_files_a_stat_pass_sees(kb_root: Path) -> None:
+    from kbtui.index.manifest import Manifest, stat_digest
+    from kbtui.kb.loader import scan
+
+    kb_index = KBIndex(kb_root)
+    assert kb_index.open()
+    manifest = Manifest.read(kb_index.folder, kb_index.kb_root)
+    assert manifest is not None and manifest.stat_digest
+    assert stat_digest(scan(kb_root).files) == manifest.stat_digest
+    bump(kb_root / "phone-banks.md", "# Phone banks\n\n## Summary\nSame size, later.\n")
+    assert stat_digest(scan(kb_root).files) != manifest.stat_digest
+    assert stat_digest([("a", "a.md", 1, 2)]) != stat_digest([("a", "a.md", 12, 0)])

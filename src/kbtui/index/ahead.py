@@ -3,10 +3,10 @@
 A one-off ``kbtui search`` spends most of its time importing Whoosh and opening the
 index, and the rest stat-ing every entry file to learn whether the index is still up
 to date. The two need nothing of each other, and a laptop has more than one core: a
-child forked first scans the KB and compares it with the manifest while this process
-imports and opens. The index is used as it stands only if the child found the very
-manifest that was opened (the same generation) up to date with the files; otherwise
-the sync runs as ever. Where there is no fork (Windows), nothing runs ahead.
+child forked first scans the KB and digests what it saw while this process imports
+and opens. The index is used as it stands only if that digest is the one recorded in
+the very manifest that was opened (the files it indexed); otherwise the sync runs as
+ever. Where there is no fork (Windows), nothing runs ahead.
 
 Importable without Whoosh: that is the point of it.
 """
@@ -17,7 +17,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from kbtui.index.manifest import Manifest, index_dir_for
+from kbtui.index.manifest import Manifest, stat_digest
 from kbtui.kb.loader import scan
 
 
@@ -27,17 +27,16 @@ class CheckAhead:
     def __init__(self, pid: int, answer_fd: int) -> None:
         self._pid = pid
         self._fd = answer_fd
-        self._generation: str | None = None
+        self._digest: str | None = None
 
     @classmethod
-    def start(cls, kb_root: Path, cache_root: Path | None = None) -> CheckAhead | None:
-        """Fork the check for this KB's index, or None where processes cannot fork.
+    def start(cls, kb_root: Path) -> CheckAhead | None:
+        """Fork the stat pass of this KB, or None where processes cannot fork.
 
         Call it before threads are started (a CLI command's first step)."""
         if not hasattr(os, "fork"):
             return None
         root = kb_root.resolve()
-        folder = index_dir_for(root, cache_root)
         read_fd, write_fd = os.pipe()
         try:
             pid = os.fork()
@@ -49,22 +48,22 @@ class CheckAhead:
             status = 1
             try:
                 os.close(read_fd)
-                os.write(write_fd, _fresh_generation(root, folder).encode("ascii"))
+                os.write(write_fd, stat_digest(scan(root).files).encode("ascii"))
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_fd)
         return cls(pid, read_fd)
 
-    def up_to_date(self, generation: str) -> bool:
-        """True if the child found the manifest of ``generation`` up to date."""
-        return bool(generation) and self._answer() == generation
+    def up_to_date(self, manifest: Manifest) -> bool:
+        """True if the files the child saw are those ``manifest`` records."""
+        return bool(manifest.stat_digest) and self._answer() == manifest.stat_digest
 
     def close(self) -> None:
         self._answer()
 
     def _answer(self) -> str:
-        if self._generation is None:
+        if self._digest is None:
             chunks = []
             with contextlib.suppress(OSError):
                 while chunk := os.read(self._fd, 256):
@@ -73,15 +72,5 @@ class CheckAhead:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             answer = b"".join(chunks).decode("ascii", "replace")
-            self._generation = answer if answer.isalnum() else ""
-        return self._generation
-
-
-def _fresh_generation(kb_root: Path, folder: Path) -> str:
-    """The generation of the index's manifest if the files are as it records, else ""."""
-    found = scan(kb_root)
-    manifest = Manifest.read(folder, kb_root)
-    if manifest is None:
-        return ""
-    changed, removed = manifest.changes(found.files)
-    return "" if changed or removed else manifest.generation
+            self._digest = answer if answer.isalnum() else ""
+        return self._digest

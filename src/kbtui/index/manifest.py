@@ -22,7 +22,7 @@ from kbtui.paths import write_atomic
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 SUMMARY_MISSING = "summary-missing"  # how the row's flags column says so
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
@@ -41,6 +41,15 @@ def decode_links(encoded: str) -> list[LinkRow]:
     return [row for row in rows if len(row) == 4]
 
 
+def stat_digest(files: Iterable[tuple[str, str, int, int]]) -> str:
+    """One digest of what a stat pass sees: every entry file's slug, path, size and
+    mtime, in slug order. Equal digests, equal files as far as a sync can tell."""
+    text = "".join(
+        f"{slug}\x1f{path}\x1f{size}\x1f{mtime}\x1e" for slug, path, size, mtime in files
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
     root = kb_root.resolve()
     digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -57,20 +66,28 @@ class Manifest:
     ``generation`` ties the two files together: links of another generation are stale;
     ``links_sha256`` is the digest of the links file as written, so links rewritten
     since (well-formed or not) are not believed.
-    ``links`` is None when they are not known (they are then not written)."""
+    ``links`` is None when they are not known (they are then not written).
+    ``stat_digest`` is the :func:`stat_digest` of the files as recorded, so a stat pass
+    can tell the manifest up to date without reading it (see :mod:`kbtui.index.ahead`)."""
 
     files: dict[str, list[Any]] = field(default_factory=dict)
     links: dict[str, str] | None = field(default_factory=dict)  # slug -> encode_links()
     generation: str = ""
     links_sha256: str = ""
+    stat_digest: str = ""
 
     @classmethod
     def read(cls, folder: Path, kb_root: Path) -> Manifest | None:
         data = _read_json(folder / MANIFEST, kb_root)
         if data is None or not isinstance(data.get("files"), dict):
             return None
-        digest = str(data.get("links_sha256", ""))
-        return cls(dict(data["files"]), None, str(data.get("generation", "")), digest)
+        return cls(
+            dict(data["files"]),
+            None,
+            str(data.get("generation", "")),
+            str(data.get("links_sha256", "")),
+            str(data.get("stat_digest", "")),
+        )
 
     def changes(self, files: Iterable[EntryFile]) -> tuple[list[EntryFile], list[str]]:
         """What a stat pass found that this manifest does not record: the files new or
@@ -108,6 +125,10 @@ class Manifest:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / LINKS)
         head["links_sha256"] = self.links_sha256
+        self.stat_digest = stat_digest(
+            (slug, row[0], row[1], row[2]) for slug, row in sorted(self.files.items())
+        )
+        head["stat_digest"] = self.stat_digest
         write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
 
     def listing(self) -> list[EntryOutline]:

@@ -212,7 +212,7 @@ class KBIndex:
             and not rebuild
             and self.open()
             and self._manifest is not None
-            and ahead.up_to_date(self._manifest.generation)
+            and ahead.up_to_date(self._manifest)
         ):
             return SyncReport(seconds=time.perf_counter() - started)
         found = scan(self.kb_root)
