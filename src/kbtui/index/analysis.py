@@ -295,9 +295,12 @@ def leading_prefixes(folded: list[str]) -> list[str]:
     return sorted(grams)
 
 
-_folding = folding_analyzer()
+_WORDS = re.compile(_TOKENS)
 
 
 def fold(text: str) -> list[str]:
-    """The folded (unstemmed) words of ``text``, as the spelling field stores them."""
-    return [token.text for token in _folding(text)]
+    """The folded (unstemmed) words of ``text``, as the spelling field stores them:
+    what :func:`folding_analyzer` makes (tested), without a token object per word."""
+    return [
+        american(word.lower().translate(accent_map)) for word in _WORDS.findall(strip_marks(text))
+    ]
