@@ -40,7 +40,7 @@ from kbtui.index.manifest import (
     index_dir_for,
     listing_row,
 )
-from kbtui.index.query import run, vocabulary_of
+from kbtui.index.query import RememberedLengths, run, vocabulary_of
 from kbtui.index.results import SearchResult, SyncReport
 from kbtui.index.schema import build_schema, document_for, slug_term
 from kbtui.index.similar import similarity_from
@@ -73,6 +73,11 @@ def _open_dir(folder: Path) -> Index:
     opens into memory: ~125 MB per searcher for a 10,000-entry KB, against under
     1 MB this way, for searches ~1 ms slower."""
     return CacheStorage(str(folder), supports_mmap=False).open_index()
+
+
+def _searcher_of(ix: Index) -> Any:
+    """A searcher for the session's searches (lengths remembered, see query.py)."""
+    return ix.searcher(weighting=RememberedLengths())
 
 
 def _row(file: EntryFile, entry: Entry) -> list[Any]:
@@ -466,7 +471,7 @@ class KBIndex:
                     # Another process moved its fresh build in first: use that one.
                     shutil.rmtree(staging, ignore_errors=True)
                 ix = _open_dir(self.folder)
-                searcher = ix.searcher()  # its files stay readable once open
+                searcher = _searcher_of(ix)  # its files stay readable once open
             finally:
                 swap.release()
             shutil.rmtree(old, ignore_errors=True)
@@ -506,7 +511,7 @@ class KBIndex:
 
     def _run(self, text: str, limit: int) -> SearchResult:
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = _searcher_of(self.ix)
         return run(self._searcher, text, limit, self._vocabulary_for_searcher)
 
     def warm_up(self) -> None:
@@ -516,11 +521,11 @@ class KBIndex:
         typed meanwhile are not held up (it takes a second on a 10,000-entry KB)."""
         with self._lock:
             if self._searcher is None:
-                self._searcher = self.ix.searcher()
+                self._searcher = _searcher_of(self.ix)
             if self._vocabulary is not None:
                 return
             ix = self.ix
-        own = ix.searcher()
+        own = _searcher_of(ix)
         vocabulary = vocabulary_of(own)
         with self._lock:
             if self._vocabulary is None and self._ix is ix:
