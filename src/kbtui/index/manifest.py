@@ -8,7 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,11 +89,11 @@ class Manifest:
             str(data.get("stat_digest", "")),
         )
 
-    def changes(self, files: Iterable[EntryFile]) -> tuple[list[EntryFile], list[str]]:
-        """What a stat pass found that this manifest does not record: the files new or
-        changed since (by path, size and mtime), and the slugs of those gone."""
+    def changes(self, current: Mapping[str, EntryFile]) -> tuple[list[EntryFile], list[str]]:
+        """What a stat pass found (``current``: slug -> file) that this manifest does
+        not record: the files new or changed since (by path, size and mtime), and the
+        slugs of those gone."""
         old = self.files
-        current = {file.slug: file for file in files}
         changed = [
             file for slug, file in current.items() if old.get(slug, [])[:3] != file.signature()
         ]

@@ -135,6 +135,11 @@ def completion_counts(reader: Any, prefix: str) -> Counter[int]:
     return counts
 
 
+def completion_frequencies(reader: Any, prefix: str) -> list[int]:
+    """How many documents have each word that starts with ``prefix``."""
+    return [reader.doc_frequency("words", t) for t in reader.expand_prefix("words", prefix)]
+
+
 class _Completions(query.Query):  # type: ignore[misc]
     """Entries with a word that starts with ``prefix``, every completion counted, however
     many there are; an entry scores by how rare the prefix is and how many of its words start so.
@@ -159,9 +164,7 @@ class _Completions(query.Query):  # type: ignore[misc]
         return hash((_Completions, self.prefix, self.boost))
 
     def estimate_size(self, ixreader: Any) -> int:
-        return sum(
-            ixreader.doc_frequency("words", t) for t in ixreader.expand_prefix("words", self.prefix)
-        )
+        return sum(completion_frequencies(ixreader, self.prefix))
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         reader = searcher.reader()
@@ -419,9 +422,7 @@ def common_terms(searcher: Searcher) -> Callable[[str, str], bool]:
             # The entries with any completion number at least the most frequent
             # completion's and at most all of theirs together: only in between
             # are the posting lists read.
-            frequencies = [
-                reader.doc_frequency("words", t) for t in reader.expand_prefix("words", term)
-            ]
+            frequencies = completion_frequencies(reader, term)
             if not frequencies or sum(frequencies) <= limit:
                 return False
             if max(frequencies) > limit:

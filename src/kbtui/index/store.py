@@ -226,7 +226,7 @@ class KBIndex:
             return self._rebuilt(found.files, progress, started, notices_before)
         assert self._manifest is not None
         old = self._manifest.files
-        changed, removed = self._manifest.changes(found.files)
+        changed, removed = self._manifest.changes(current)
         if not changed and not removed:
             return SyncReport(seconds=time.perf_counter() - started)
         added = sum(1 for f in changed if f.slug not in old)

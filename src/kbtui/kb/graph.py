@@ -138,11 +138,11 @@ class KnowledgeBase:
         if entry is None:
             return ()
         resolve = self.resolver.resolve
-        return tuple(
-            ResolvedLink(link, resolved, outside is not None)
-            for link in entry.links
-            for resolved, outside in (resolve(link.target),)
-        )
+        found = []
+        for link in entry.links:
+            resolved, outside = resolve(link.target)
+            found.append(ResolvedLink(link, resolved, outside is not None))
+        return tuple(found)
 
     def backlinks(self, slug: str) -> tuple[Backlink, ...]:
         return self._backlinks.get(slug, ())
