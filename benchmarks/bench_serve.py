@@ -508,7 +508,7 @@ def free_port() -> int:
 
 def app_peak_rss(tmux: Any) -> str:
     """VmHWM of the app in the tmux pane (the pane's process, or its child)."""
-    pane = tmux("list-panes", "-F", "#{pane_pid}").strip()
+    pane = tmux("list-panes", "-t", "kbtui-bench", "-F", "#{pane_pid}").strip()
     if not pane:
         return "?"
     children = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True).stdout
@@ -526,25 +526,31 @@ def bench_tui(
     port = free_port()
     bench_startup.KBTUI = f"{sys.executable} {__file__} --tui-app --room-port {port}"
     real_tmux = bench_startup.tmux
-    alone = sorted(bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle))
+    alone = sorted(
+        bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle, rounds=args.rounds)
+    )
 
     state: dict[str, Any] = {"load": None, "results": None, "rss": None, "typing": False}
 
     def share_room() -> None:
-        real_tmux("send-keys", "s")
+        real_tmux("send-keys", "-t", "kbtui-bench", "s")
         deadline = time.monotonic() + 20
-        while not (found := re.search(r"code=([a-z0-9]+)", real_tmux("capture-pane", "-p"))):
+        while not (
+            found := re.search(
+                r"code=([a-z0-9]+)", real_tmux("capture-pane", "-p", "-t", "kbtui-bench")
+            )
+        ):
             if time.monotonic() > deadline:
                 raise TimeoutError("the room's panel never showed a room code")
             time.sleep(0.05)
-        real_tmux("send-keys", "Escape")
+        real_tmux("send-keys", "-t", "kbtui-bench", "Escape")
         time.sleep(0.3)
         state["load"] = start_load({**info, "port": port, "code": found.group(1)}, args, 0)
         state["load"].tell("go")
         time.sleep(1.0)  # the load in full swing before the first key
 
     def wrapped(*command: str) -> str:
-        if command == ("send-keys", "/") and state["load"] is None:
+        if command[:1] == ("send-keys",) and command[-1] == "/" and state["load"] is None:
             share_room()
             state["typing"] = True
         elif command == ("kill-server",) and state["typing"]:
@@ -559,7 +565,9 @@ def bench_tui(
 
     bench_startup.tmux = wrapped
     try:
-        shared = sorted(bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle))
+        shared = sorted(
+            bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle, rounds=args.rounds)
+        )
     finally:
         bench_startup.tmux = real_tmux
         if state["load"] is not None:
@@ -586,6 +594,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=3.0, help="requests a second each")
     parser.add_argument("--step-every", type=float, default=5.0)
     parser.add_argument("--tui", action="store_true", help="measure the TUI's keystrokes too")
+    parser.add_argument("--rounds", type=int, default=3, help="TUI: times the words are typed")
     parser.add_argument("--settle", type=float, default=5.0, help="TUI: seconds before typing")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

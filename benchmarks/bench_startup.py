@@ -14,6 +14,7 @@ Figures only: nothing here is a pass/fail test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -39,6 +40,58 @@ def tmux(*args: str) -> str:
     return subprocess.run(
         ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False
     ).stdout
+
+
+class Control:
+    """One tmux control-mode client (``tmux -C``) for the keystroke loop's captures and
+    keys: a command is a line on its stdin and its answer the lines between ``%begin``
+    and ``%end``, so polling the screen every few ms starts no process per poll (a
+    ``tmux capture-pane`` process each time kept a core busy, more than the app).
+    The client sits in a session of its own, so the measured window keeps its size."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.process = subprocess.Popen(
+            ["tmux", "-L", SOCKET, "-C", "new-session", "-s", "kbtui-bench-control", "cat"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        self.command("display-message", "-p", "ready")
+
+    def command(self, *words: str) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        quoted = " ".join("'" + word.replace("'", "'\\''") + "'" for word in words)
+        self.process.stdin.write(quoted + "\n")
+        self.process.stdin.flush()
+        lines: list[str] = []
+        inside = False
+        for line in self.process.stdout:
+            if line.startswith("%begin"):
+                inside, lines = True, []
+            elif inside and (line.startswith("%end") or line.startswith("%error")):
+                return "".join(lines)
+            elif inside:
+                lines.append(line)
+        raise EOFError("the tmux control client ended")
+
+    def screen(self) -> str:
+        return self.command("capture-pane", "-p", "-t", self.target)
+
+    def send(self, *keys: str) -> None:
+        self.command("send-keys", "-t", self.target, *keys)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def time_to_paint(command: str, marker: str, env: dict[str, str], timeout: float = 60) -> float:
@@ -85,6 +138,7 @@ def keystroke_latency(
     words: list[str],
     settle: float = 1.0,
     first_keys_only: bool = False,
+    rounds: int = 1,
 ) -> list[float]:
     """Type words one key at a time into kbtui in tmux; time each key until the status
     line names the new query, i.e. until the updated results are on the screen."""
@@ -93,6 +147,8 @@ def keystroke_latency(
     tmux(
         "new-session",
         "-d",
+        "-s",
+        "kbtui-bench",
         "-x",
         "120",
         "-y",
@@ -100,31 +156,36 @@ def keystroke_latency(
         f"env -u COLUMNS -u LINES {exports} {KBTUI} --kb {kb}",
     )
     times: list[float] = []
+    control: Control | None = None
     try:
         deadline = time.perf_counter() + 120
-        while "search ready" not in tmux("capture-pane", "-p"):
+        while "search ready" not in tmux("capture-pane", "-p", "-t", "kbtui-bench"):
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"kbtui never became ready:\n{tmux('capture-pane', '-p')}")
             time.sleep(0.05)
         time.sleep(settle)  # the spelling table (and, given time, the KB graph) load meanwhile
-        tmux("send-keys", "/")
+        control = Control("kbtui-bench")
+        tmux("send-keys", "-t", "kbtui-bench", "/")
         time.sleep(0.2)  # keys sent in the same instant as "/" can reach the list first
-        for word in words:
-            typed = ""
-            for char in word[:1] if first_keys_only else word:
-                typed += char
-                started = time.perf_counter()
-                tmux("send-keys", "-l", char)
-                marker = f"for “{typed}”"
-                while marker not in tmux("capture-pane", "-p"):
-                    if time.perf_counter() - started > 10:
-                        raise TimeoutError(f"{marker}: {tmux('capture-pane', '-p')}")
-                    time.sleep(0.002)
-                times.append(time.perf_counter() - started)
-                time.sleep(0.15)  # a fast typist: about seven keys a second
-            tmux("send-keys", "C-u")  # clear the search box
-            time.sleep(0.3)
+        for _ in range(rounds):
+            for word in words:
+                typed = ""
+                for char in word[:1] if first_keys_only else word:
+                    typed += char
+                    started = time.perf_counter()
+                    control.send("-l", char)
+                    marker = f"for “{typed}”"
+                    while marker not in control.screen():
+                        if time.perf_counter() - started > 10:
+                            raise TimeoutError(f"{marker}: {control.screen()}")
+                        time.sleep(0.002)
+                    times.append(time.perf_counter() - started)
+                    time.sleep(0.15)  # a fast typist: about seven keys a second
+                control.send("C-u")  # clear the search box
+                time.sleep(0.3)
     finally:
+        if control is not None:
+            control.close()
         tmux("kill-server")
     return times
 
