@@ -78,6 +78,8 @@ def test_the_room_is_served_by_a_process_of_its_own_that_follows_the_app(ui_kb: 
         server = app.room_server
         assert server is not None and server.running
         seen["pid"] = server.pid
+        assert server.pid is not None
+        seen["niceness"] = os.getpriority(os.PRIO_PROCESS, server.pid)
         seen["threads"] = [t.name for t in threading.enumerate()]
         base = server.url_for("127.0.0.1").split("?")[0]
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
@@ -109,6 +111,8 @@ def test_the_room_is_served_by_a_process_of_its_own_that_follows_the_app(ui_kb: 
 
     drive(ui_kb, scenario, room_host="127.0.0.1", room_port=0, watch=False)
     assert seen["pid"] != os.getpid()
+    # It yields the cores to the app when both want them: the trainer's keys first.
+    assert seen["niceness"] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
     assert "kbtui-room-server" not in seen["threads"]  # no server thread in the app
     assert seen["running"] is False
     pid = seen["pid"]

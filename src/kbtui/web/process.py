@@ -38,6 +38,10 @@ from kbtui.web.server import STOP_TIMEOUT, RoomServer, RoomServerError
 if TYPE_CHECKING:
     from kbtui.library import Library, LibraryEvent
 
+# The child runs this much nicer than the app: when both want a core (on a two-core
+# laptop, with the room's load on it), the scheduler gives it to the trainer's keys.
+# A page waits a few ms more only while the app is busy, which is not often.
+NICENESS = 10
 READY_TIMEOUT = 120.0  # seconds for the child to open the index and the links
 
 
@@ -216,6 +220,8 @@ def child_main(stdin: IO[str], stdout: IO[str]) -> int:
     from kbtui.library import Library
 
     lock = threading.Lock()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)
     try:
         config = json.loads(stdin.readline())
         sock = socket.socket(fileno=int(config["fd"]))
