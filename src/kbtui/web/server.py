@@ -147,7 +147,9 @@ class RoomServer:
 
     def _bind(self) -> socket.socket:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # Said to be TCP, asyncio sets TCP_NODELAY on each connection it accepts (it
+        # leaves a socket of protocol 0 alone): no answer waits for a delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
                 # lets a restart bind while old connections linger; never a live port
