@@ -2,7 +2,7 @@
 
     python benchmarks/bench_serve.py [--entries 1000 | --kb DIR] [--seconds 60]
         [--followers 60] [--participants 30] [--rate 3] [--step-every 5]
-        [--tui] [--work DIR]
+        [--tui [--sessions 3] [--rounds 2]] [--work DIR]
 
 1. The server under test runs in a process of its own (this script with ``--serve``):
    a Library, a Room with its room code and a RoomServer on 127.0.0.1 (a free port).
@@ -22,9 +22,10 @@
    rate achieved, errors, the follower delays (and whether every follower saw every
    change), the server's CPU time and RSS (VmHWM, VmRSS) at the end.
 4. With ``--tui``: the TUI's keystroke-to-results in tmux, measured by
-   bench_startup.py's own loop, once as it is and once with the room started inside
-   the app (the ``s`` key; the room code read off its panel) while the same load,
-   without step changes, is pointed at it; both p95s and the difference.
+   bench_startup.py's own loop, in ``--sessions`` pairs of app sessions taken in
+   turn: one as it is, one with the room started inside the app (the ``s`` key; the
+   room code read off its panel) while the same load, without step changes, is
+   pointed at it; each pair's p95s, then the pooled p95s and their difference.
 
 The load stands for phones, which are other devices in a real room; here it shares
 the machine, so it runs at the lowest priority (nice 19) and its own time is still in
@@ -518,19 +519,18 @@ def app_peak_rss(tmux: Any) -> str:
 def bench_tui(
     kb: Path, info: dict[str, Any], args: argparse.Namespace, env: dict[str, str]
 ) -> None:
-    """bench_startup.keystroke_latency twice: as it is, then with the room shared
-    from the app just before the typing starts and the load on it until it ends.
-    Its tmux helper is wrapped to add the two steps at those two moments."""
+    """bench_startup.keystroke_latency in ``--sessions`` pairs of app sessions, in
+    turn: one as it is, one with the room shared from the app just before the typing
+    starts and the load on it until it ends (its tmux helper is wrapped to add the two
+    steps at those two moments). The keys of each kind are pooled: taking turns, the
+    two kinds meet the same drifts of this machine, and p95 rests on hundreds of keys."""
     import bench_startup
 
     port = free_port()
     bench_startup.KBTUI = f"{sys.executable} {__file__} --tui-app --room-port {port}"
     real_tmux = bench_startup.tmux
-    alone = sorted(
-        bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle, rounds=args.rounds)
-    )
-
-    state: dict[str, Any] = {"load": None, "results": None, "rss": None, "typing": False}
+    state: dict[str, Any] = {"load": None, "rss": None, "typing": False}
+    loads: list[dict[str, Any]] = []
 
     def share_room() -> None:
         real_tmux("send-keys", "-t", "kbtui-bench", "s")
@@ -559,29 +559,48 @@ def bench_tui(
             load = state["load"]
             load.tell("stop")
             load.hear()  # done
-            state["results"] = load.hear()
+            loads.append(load.hear())
             load.close()
+            state["load"] = None
         return real_tmux(*command)
 
-    bench_startup.tmux = wrapped
-    try:
-        shared = sorted(
-            bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle, rounds=args.rounds)
-        )
-    finally:
-        bench_startup.tmux = real_tmux
-        if state["load"] is not None:
-            state["load"].close()
-    a, b = quantile(alone, 0.95), quantile(shared, 0.95)
+    def session() -> list[float]:
+        return bench_startup.keystroke_latency(kb, env, TUI_WORDS, args.settle, rounds=args.rounds)
+
+    alone: list[float] = []
+    shared: list[float] = []
     print(f"TUI keystroke to results (tmux, bench_startup.py's loop, settle {args.settle:g} s)")
+    for number in range(1, args.sessions + 1):
+        alone_now = session()
+        bench_startup.tmux = wrapped
+        try:
+            shared_now = session()
+        finally:
+            bench_startup.tmux = real_tmux
+            if state["load"] is not None:
+                state["load"].close()
+                state["load"] = None
+        alone += alone_now
+        shared += shared_now
+        print(
+            f"  session pair {number}: p95 {ms(quantile(alone_now, 0.95))} without the room, "
+            f"{ms(quantile(shared_now, 0.95))} shared"
+        )
+    a, b = quantile(alone, 0.95), quantile(shared, 0.95)
     print(f"  without the room   p50 {ms(quantile(alone, 0.5))}  p95 {ms(a)}  ({len(alone)} keys)")
     print(
         f"  room shared, load  p50 {ms(quantile(shared, 0.5))}  p95 {ms(b)}  ({len(shared)} keys)"
     )
     print(f"  p95 difference {ms(b - a)}; the app's VmHWM with the room: {state['rss']}")
-    if state["results"] is not None:
+    if loads:
+        merged: dict[str, Any] = {"page": [], "search": [], "errors": Counter(), "elapsed": 0.0}
+        for result in loads:
+            merged["page"] += result["page"]
+            merged["search"] += result["search"]
+            merged["errors"].update(result["errors"])
+            merged["elapsed"] += result["elapsed"]
         print(f"  the load on the app's room meanwhile ({args.followers} followers, no steps):")
-        report_load(state["results"])
+        report_load(merged)
 
 
 def main() -> None:
@@ -594,7 +613,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=3.0, help="requests a second each")
     parser.add_argument("--step-every", type=float, default=5.0)
     parser.add_argument("--tui", action="store_true", help="measure the TUI's keystrokes too")
-    parser.add_argument("--rounds", type=int, default=3, help="TUI: times the words are typed")
+    parser.add_argument("--sessions", type=int, default=3, help="TUI: pairs of app sessions")
+    parser.add_argument("--rounds", type=int, default=2, help="TUI: the words typed, times")
     parser.add_argument("--settle", type=float, default=5.0, help="TUI: seconds before typing")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
