@@ -6,6 +6,7 @@ on the analyzers themselves and end to end through a small index.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,7 @@ from kbtui.index.analysis import (
     folding_analyzer,
     leading_prefixes,
     prose_terms,
+    strip_marks,
     text_analyzer,
 )
 from tests.conftest import write_kb
@@ -297,3 +299,32 @@ def test_snippet_marks_decomposed_and_dotted_words(index: KBIndex) -> None:
     assert [fold(text) for text in marked] == [["madrid"]]
     turkey = index.search("istanbul ").hits[0]
     assert [s.text for s in turkey.snippet if s.match] == ["İSTANBUL"]
+
+
+def _marks_stripped_whole(text: str) -> str:
+    """strip_marks as defined: the whole text decomposed, marks dropped, recomposed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", kept)
+
+
+MARKED = [
+    "Ge\u0301zi Park",  # a decomposed accent after an ASCII letter
+    "İstanbul ﬁeld ＡＢＣ ½",  # a dotted capital, a ligature, full width, a fraction
+    "한국어 노동조합",  # Hangul: decomposed to jamo, then composed again
+    "\u0b95\u0bc6\u0bbe",  # a Tamil vowel sign in two parts, composed to one (class 0)
+    "\u1100\u1161\u11a8 x\u1100",  # Hangul jamo apart, composed to a syllable
+    "\u0301\u0327a\u0308\u0323",  # marks in the wrong order, before any letter
+    "e\u0301\u0301\u0301 x\u20dd",
+]
+
+
+@pytest.mark.parametrize("text", MARKED)
+def test_marks_are_stripped_as_from_the_whole_text(text: str) -> None:
+    assert strip_marks(text) == _marks_stripped_whole(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_any_text_has_its_marks_stripped_as_from_the_whole_text(text: str) -> None:
+    assert strip_marks(text) == _marks_stripped_whole(text)

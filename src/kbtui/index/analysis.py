@@ -235,7 +235,18 @@ def strip_marks(text: str) -> str:
     split words or survive the accent map."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Only the runs of non-ASCII letters are looked at, one character at a time: as
+    # taking the whole text (tested), since an ASCII letter is its own decomposition
+    # and composes with no letter left once the marks are gone. An entry's few
+    # accents and dashes no longer send each of its letters through Python.
+    return _NON_ASCII.sub(_strip_run, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _strip_run(match: re.Match[str]) -> str:
+    decomposed = unicodedata.normalize("NFKD", match.group())
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", kept)
 
