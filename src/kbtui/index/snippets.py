@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.support.charset import accent_map
@@ -51,6 +52,33 @@ def _matches(
     return found
 
 
+@lru_cache(maxsize=256)
+def _candidate_pattern(heads: frozenset[str]) -> re.Pattern[str]:
+    """Where a word starts (as _WORD finds words) with one of ``heads``, in any case,
+    or has a letter that is not ASCII among its first HEAD (whose folding the
+    pattern cannot know: :func:`_matches` tells)."""
+    alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?<!\w[.'’])(?:(?:{alternatives})|\w{{0,{HEAD - 1}}}[^\W\x00-\x7f])",
+        re.IGNORECASE,
+    )
+
+
+def candidates(text: str, heads: frozenset[str]) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that may match terms starting with ``heads``: every word
+    :func:`_matches` would accept is among them (tested); the rest of the text is
+    passed over by the regex engine, not word by word in Python."""
+    pattern = _candidate_pattern(heads)
+    position = 0
+    while (start := pattern.search(text, position)) is not None:
+        word = _WORD.match(text, start.start())
+        if word is None:  # a head that does not start with a letter
+            position = start.start() + 1
+            continue
+        yield word
+        position = word.end()
+
+
 def make_snippet(
     text: str,
     stems: frozenset[str],
@@ -67,7 +95,7 @@ def make_snippet(
     memo: dict[str, bool] = {}
     heads = frozenset(term[:HEAD] for term in (*stems, *prefixes))
     if stems or prefixes:
-        for found in _WORD.finditer(text):
+        for found in candidates(text, heads):
             if _matches(found.group(), stems, prefixes, memo, heads):
                 first = found
                 break
@@ -87,7 +115,7 @@ def make_snippet(
     if start:
         segments.append(("…", False))
     cursor = 0
-    for found in _WORD.finditer(window):
+    for found in candidates(window, heads):
         if _matches(found.group(), stems, prefixes, memo, heads):
             if found.start() > cursor:
                 segments.append((window[cursor : found.start()], False))
