@@ -8,7 +8,8 @@
    a Library, a Room with its room code and a RoomServer on 127.0.0.1 (a free port).
    While the load runs it shows the next step of a reading path every
    ``--step-every`` s itself, and reports the CLOCK_MONOTONIC time of each change.
-2. The load runs in another process (``--load``, asyncio + httpx2): every device
+2. The load runs in another process (``--load``, a lean HTTP/1.1 client on asyncio's
+   streams, :class:`Device`): every device
    first gives the room code (as the QR code's address does) and keeps the cookie;
    ``--followers`` Follow-page streams (/follow/events, Server-Sent Events) stay open
    the whole run, and ``--participants`` participants each make about ``--rate``
@@ -28,11 +29,11 @@
    pointed at it; each pair's p95s, then the pooled p95s and their difference.
 
 The load stands for phones, which are other devices in a real room; here it shares
-the machine, so it runs at the lowest priority (nice 19) and its own time is still in
-the latencies it measures.
+the machine, so it costs as little as it can (a lean client, under a third of the CPU
+httpx took for the same requests) and runs in the scheduler's idle class; its own
+time is still in the latencies it measures.
 
-The synthetic KB (gen_kb.py) has no reading path, so one is added to it here. The
-load generator's own time is in the latencies (it shares the machine's cores).
+The synthetic KB (gen_kb.py) has no reading path, so one is added to it here.
 Bounded: fixed duration and counts, a timeout on every request, a hard limit on the
 whole run, every connection and process closed at the end. Figures only: nothing
 here is a pass/fail test.
@@ -56,6 +57,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -162,6 +164,86 @@ def serve(kb: Path, step_every: float) -> None:
 # -- the load's process ----------------------------------------------------------------
 
 
+class Device:
+    """One phone's connection to the room: HTTP/1.1 kept alive over asyncio's streams,
+    with the room's cookie once given. As little work as a client can do for each
+    request (written whole; the answer read by Content-Length, or chunk by chunk):
+    the load shares this machine's cores with the server and the app, which phones
+    do not, and its own time is in the latencies it measures."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookie = ""
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str) -> int:
+        """The status of a GET of ``target``, its body read to the end. A kept-alive
+        connection the server has closed meanwhile is opened again once, as any
+        browser does."""
+        fresh = self._reader is None or self._reader.at_eof()
+        try:
+            return await self._exchange(target)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            self.close()
+            if fresh:
+                raise
+            return await self._exchange(target)
+
+    async def lines(self, target: str) -> Any:
+        """A GET of a stream (Server-Sent Events): its status, then its lines."""
+        status, _ = await self._request(target)
+        yield status
+        if status != 200:
+            return
+        assert self._reader is not None
+        pending = b""
+        while True:
+            size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                return
+            pending += (await self._reader.readexactly(size + 2))[:-2]
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                yield line.decode("utf-8", "replace").rstrip("\r")
+
+    async def _exchange(self, target: str) -> int:
+        status, headers = await self._request(target)
+        assert self._reader is not None
+        if "content-length" in headers:
+            await self._reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            while size := int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                await self._reader.readexactly(size + 2)
+            await self._reader.readuntil(b"\r\n")
+        if headers.get("connection") == "close":
+            self.close()
+        return status
+
+    async def _request(self, target: str) -> tuple[int, dict[str, str]]:
+        if self._reader is None or self._writer is None or self._reader.at_eof():
+            self.close()
+            self._reader, self._writer = await asyncio.open_connection(HOST, self.port)
+        cookie = f"Cookie: {self.cookie}\r\n" if self.cookie else ""
+        target = quote(target, safe="/?=&%")
+        self._writer.write(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\n{cookie}\r\n".encode())
+        head = (await self._reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers: dict[str, str] = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                self.cookie = value.split(";", 1)[0]
+            elif name:
+                headers[name] = value
+        return int(head[0].split(" ", 2)[1]), headers
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
 class Tally:
     def __init__(self) -> None:
         self.page: list[float] = []
@@ -169,21 +251,21 @@ class Tally:
         self.errors: Counter[str] = Counter()
 
 
-async def timed(client: Any, url: str, tally: Tally, into: list[float]) -> None:
-    import httpx2
-
+async def timed(device: Device, url: str, tally: Tally, into: list[float]) -> None:
     started = time.perf_counter()
     try:
-        response = await client.get(url)
-    except httpx2.TimeoutException:
+        status = await asyncio.wait_for(device.get(url), REQUEST_TIMEOUT)
+    except asyncio.TimeoutError:
+        device.close()
         tally.errors["timeout"] += 1
         return
     except Exception as error:  # every failure counts, whatever it is
+        device.close()
         tally.errors[type(error).__name__] += 1
         return
     into.append(time.perf_counter() - started)
-    if not 200 <= response.status_code < 300:
-        tally.errors[f"HTTP {response.status_code}"] += 1
+    if not 200 <= status < 300:
+        tally.errors[f"HTTP {status}"] += 1
 
 
 def page_url(info: dict[str, Any], rng: random.Random) -> str:
@@ -202,7 +284,7 @@ def page_url(info: dict[str, Any], rng: random.Random) -> str:
 
 
 async def participant(
-    client: Any, info: dict[str, Any], tally: Tally, rate: float, stop: asyncio.Event, seed: int
+    device: Device, info: dict[str, Any], tally: Tally, rate: float, stop: asyncio.Event, seed: int
 ) -> None:
     """About ``rate`` requests a second (exponential gaps, on a schedule that does not
     wait for slow answers to catch up): half pages, half a word typed into the search
@@ -225,40 +307,39 @@ async def participant(
             for n in range(1, rng.randint(min(3, len(word)), len(word)) + 1):
                 if not await wait_turn():
                     return
-                await timed(client, f"/search/hits?q={word[:n]}", tally, tally.search)
+                await timed(device, f"/search/hits?q={word[:n]}", tally, tally.search)
             if rng.random() < 0.2 and await wait_turn():  # Enter: the full results page
-                await timed(client, f"/search?q={word}", tally, tally.search)
+                await timed(device, f"/search?q={word}", tally, tally.search)
         elif await wait_turn():
-            await timed(client, page_url(info, rng), tally, tally.page)
+            await timed(device, page_url(info, rng), tally, tally.page)
 
 
 async def follower(
-    client: Any, number: int, seen: dict[str, dict[int, float]], tally: Tally, ready: asyncio.Event
+    device: Device,
+    number: int,
+    seen: dict[str, dict[int, float]],
+    tally: Tally,
+    ready: asyncio.Event,
 ) -> None:
     """One device on the Follow page: the monotonic time each step event arrives."""
-    import httpx2
-
     got = seen.setdefault(str(number), {})
     try:
-        async with client.stream(
-            "GET",
-            f"/follow/events?device=bench{number}",
-            timeout=httpx2.Timeout(REQUEST_TIMEOUT, read=None),
-        ) as response:
-            if response.status_code != 200:
-                tally.errors[f"follow HTTP {response.status_code}"] += 1
-                return
-            event_id: int | None = None
-            kind = ""
-            async for line in response.aiter_lines():
-                if line.startswith("id: "):
-                    event_id = int(line[4:])
-                elif line.startswith("event: "):
-                    kind = line[7:]
-                elif line == "" and kind == "step" and event_id is not None:
-                    got[event_id] = time.monotonic()
-                    ready.set()
-                    kind = ""
+        stream = device.lines(f"/follow/events?device=bench{number}")
+        status = await asyncio.wait_for(stream.__anext__(), REQUEST_TIMEOUT)
+        if status != 200:
+            tally.errors[f"follow HTTP {status}"] += 1
+            return
+        event_id: int | None = None
+        kind = ""
+        async for line in stream:
+            if line.startswith("id: "):
+                event_id = int(line[4:])
+            elif line.startswith("event: "):
+                kind = line[7:]
+            elif line == "" and kind == "step" and event_id is not None:
+                got[event_id] = time.monotonic()
+                ready.set()
+                kind = ""
         tally.errors["follow stream ended"] += 1
     except asyncio.CancelledError:
         raise
@@ -271,20 +352,17 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
-async def enter(client: Any, code: str) -> bool:
+async def enter(device: Device, code: str) -> bool:
     """Give the room code once, as a phone opening the QR code's address does."""
-    response = await client.get(f"/?code={code}")
-    return response.status_code == 303 and "kbtui_room" in client.cookies
+    status = await asyncio.wait_for(device.get(f"/?code={code}"), REQUEST_TIMEOUT)
+    return status == 303 and device.cookie.startswith("kbtui_room=")
 
 
 async def run_load(config: dict[str, Any]) -> None:
     """The load, told by the orchestrator on stdin: followers connect, "ready" is
     printed; on "go" the participants run ``seconds`` s (or until "stop"), "done" is
     printed; after the grace the results are printed as one JSON line."""
-    import httpx2
-
     info = config["info"]
-    base = f"http://{HOST}:{info['port']}"
     loop = asyncio.get_running_loop()
     commands: asyncio.Queue[str] = asyncio.Queue()
 
@@ -296,13 +374,8 @@ async def run_load(config: dict[str, Any]) -> None:
     threading.Thread(target=read_commands, daemon=True).start()
     tally = Tally()
     seen: dict[str, dict[int, float]] = {}
-    timeout = httpx2.Timeout(REQUEST_TIMEOUT)
-
-    def device() -> Any:
-        return httpx2.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False)
-
-    followers = [device() for _ in range(config["followers"])]
-    people = [device() for _ in range(config["participants"])]
+    followers = [Device(info["port"]) for _ in range(config["followers"])]
+    people = [Device(info["port"]) for _ in range(config["participants"])]
     entered = await asyncio.gather(*(enter(c, info["code"]) for c in followers + people))
     tally.errors["room code refused"] += entered.count(False)
     readies = [asyncio.Event() for _ in followers]
@@ -334,8 +407,8 @@ async def run_load(config: dict[str, Any]) -> None:
     for task in streams:
         task.cancel()
     await asyncio.gather(*streams, return_exceptions=True)
-    for client in followers + people:
-        await client.aclose()
+    for device in followers + people:
+        device.close()
     tally.errors = Counter({k: v for k, v in tally.errors.items() if v})
     _send(
         sys.stdout,
@@ -358,14 +431,21 @@ async def _until_stop(commands: asyncio.Queue[str]) -> None:
 # -- the orchestrator ------------------------------------------------------------------
 
 
+def _lowest_priority() -> None:
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
+
+
 class Child:
     """A child process of this script, spoken to in JSON lines."""
 
     def __init__(self, *args: str) -> None:
         # The load stands for phones, which are other machines in a room: here it runs
-        # at the lowest priority, so that it takes only what the app and the server
-        # leave of this machine's cores.
-        nice = (lambda: os.nice(19)) if args[0] == "--load" else None
+        # as the scheduler's idle class (nice 19 where there is none), so that it
+        # takes only what the app and the server leave of this machine's cores.
+        nice = _lowest_priority if args[0] == "--load" else None
         self.process = subprocess.Popen(
             [sys.executable, __file__, *args],
             stdin=subprocess.PIPE,
