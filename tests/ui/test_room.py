@@ -80,6 +80,7 @@ def test_the_room_is_served_by_a_process_of_its_own_that_follows_the_app(ui_kb: 
         seen["pid"] = server.pid
         assert server.pid is not None
         seen["niceness"] = os.getpriority(os.PRIO_PROCESS, server.pid)
+        seen["cpus"] = os.sched_getaffinity(server.pid)
         seen["threads"] = [t.name for t in threading.enumerate()]
         base = server.url_for("127.0.0.1").split("?")[0]
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
@@ -113,6 +114,9 @@ def test_the_room_is_served_by_a_process_of_its_own_that_follows_the_app(ui_kb: 
     assert seen["pid"] != os.getpid()
     # It yields the cores to the app when both want them: the trainer's keys first.
     assert seen["niceness"] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    # And it keeps to one of the app's processors, leaving the others to the app.
+    ours = os.sched_getaffinity(0)
+    assert seen["cpus"] == ({max(ours)} if len(ours) > 1 else ours)
     assert "kbtui-room-server" not in seen["threads"]  # no server thread in the app
     assert seen["running"] is False
     pid = seen["pid"]
