@@ -56,10 +56,11 @@ def _matches(
 def _candidate_pattern(heads: frozenset[str]) -> re.Pattern[str]:
     """Where a word starts (as _WORD finds words) with one of ``heads``, in any case,
     or has a letter that is not ASCII among its first HEAD (whose folding the
-    pattern cannot know: :func:`_matches` tells)."""
+    pattern cannot know: :func:`_matches` tells). Only ever at a letter, so an empty
+    head never stops at every space."""
     alternatives = "|".join(re.escape(head) for head in sorted(heads, key=len, reverse=True))
     return re.compile(
-        rf"(?<!\w)(?<!\w[.'’])(?:(?:{alternatives})|\w{{0,{HEAD - 1}}}[^\W\x00-\x7f])",
+        rf"(?<!\w)(?<!\w[.'’])(?=\w)(?:(?:{alternatives})|\w{{0,{HEAD - 1}}}[^\W\x00-\x7f])",
         re.IGNORECASE,
     )
 
@@ -72,7 +73,7 @@ def candidates(text: str, heads: frozenset[str]) -> Iterator[re.Match[str]]:
     position = 0
     while (start := pattern.search(text, position)) is not None:
         word = _WORD.match(text, start.start())
-        if word is None:  # a head that does not start with a letter
+        if word is None:  # cannot be: the pattern starts at a letter
             position = start.start() + 1
             continue
         yield word

@@ -215,7 +215,7 @@ def _say(out: IO[str], lock: threading.Lock, message: dict[str, Any]) -> None:
 def _yield_to_the_app() -> None:
     """Make way for the trainer's keys: run nicer than the app, and keep to one of its
     processors (the last) when it has more, so the app always has the others. A room
-    of sixty takes a fifth of one core; on two cores, the app's keystroke-to-results
+    of sixty takes under a fifth of one core; on two cores, the app's keystroke-to-results
     p95 under the room's load came 14 ms over its figure without the room when the
     server could run on either core, 3-7 ms over when it kept to one."""
     with contextlib.suppress(OSError, AttributeError):
