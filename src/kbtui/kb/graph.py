@@ -68,14 +68,13 @@ class KnowledgeBase:
             graph.entries[entry.slug] = entry
         if added:  # in slug order, as a fresh build lists them
             graph.entries = dict(sorted(graph.entries.items()))
-        resolver = self.resolver
         rewired: list[Entry] = []
         if added or gone:
             # A link can only resolve differently if its target's file name is that of
             # an entry that came or went: a resolved link names its entry's file name,
             # so the links to move are those to entries of that name (their backlinks)
             # and the missing ones that want that name.
-            resolver = graph.resolver = Resolver(graph.entries)
+            graph.resolver = Resolver(graph.entries)
             names = {slug.rsplit("/", 1)[-1] for slug in added | gone}
             skip = gone | {entry.slug for entry in new}
             named = [slug for slug in self.entries if slug.rsplit("/", 1)[-1] in names]
@@ -89,23 +88,20 @@ class KnowledgeBase:
         touched: set[str] = set(gone)
         for slug in gone:  # what the removed entries linked to loses their backlinks
             touched |= {r.resolved for r in self.links_of(slug) if r.resolved is not None}
-        for entry in [*new, *rewired]:
-            old_links = self.links_of(entry.slug)
-            touched |= {r.resolved for r in old_links if r.resolved not in (None, entry.slug)}
-            for link in entry.links:
-                resolved, _ = resolver.resolve(link.target)
-                if resolved is not None and resolved != entry.slug:
-                    touched.add(resolved)
-        changed = {entry.slug for entry in [*new, *rewired]} | gone
+        # The changed entries' links, resolved once, and the backlinks they give.
+        now = {entry.slug: graph.links_of(entry.slug) for entry in [*new, *rewired]}
+        incoming: defaultdict[str, list[Backlink]] = defaultdict(list)
+        for slug, links in now.items():
+            for r in links:
+                if r.resolved is not None and r.resolved != slug:  # never its own backlink
+                    incoming[r.resolved].append(Backlink(slug, r.link.section))
+                    touched.add(r.resolved)
+            touched |= {r.resolved for r in self.links_of(slug) if r.resolved not in (None, slug)}
+        changed = set(now) | gone
         for target in touched:
             kept = [b for b in backlinks.get(target, ()) if b.slug not in changed]
             if target in graph.entries or target in self._backlinks:
-                for slug in changed - gone - {target}:  # no entry is its own backlink
-                    kept.extend(
-                        Backlink(slug, r.link.section)
-                        for r in graph.links_of(slug)
-                        if r.resolved == target
-                    )
+                kept.extend(incoming.get(target, ()))
             # In the order a full build gives: by linking entry, then as each links.
             unique = dict.fromkeys(sorted(kept, key=lambda b: b.slug))
             if unique and target in graph.entries:
@@ -113,7 +109,9 @@ class KnowledgeBase:
             else:
                 backlinks.pop(target, None)
         graph._backlinks = backlinks
-        graph._missing = _missing_after(self._missing, self.links_of, graph.links_of, changed)
+        graph._missing = _missing_after(
+            self._missing, self.links_of, lambda slug: now.get(slug, ()), changed
+        )
         return graph
 
     @property
