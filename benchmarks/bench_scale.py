@@ -8,8 +8,10 @@ Per size, on a KB from benchmarks/gen_kb.py, each figure a whole process:
 - the first `kbtui search` (which builds the index): its time, its peak RSS (with its
   build processes'), the build folder's largest size on disk while it ran (sampled
   every 50 ms) against the final index's;
-- `kbtui search WORD` on the built index against `python -c "import whoosh.index"`,
-  medians of ``--runs``, taking turns;
+- `kbtui search WORD` on the built index against `python -c "import whoosh.index"`
+  and against Whoosh alone searching the same index (open it as kbtui does, one term
+  query, print the top ten titles: what any search of it costs), medians of
+  ``--runs``, taking turns;
 - `kbtui check`: time and peak RSS;
 - unless ``--no-app``: the app's RSS once it has listed the KB and its RSS has not
   moved for 5 s (run in tmux at 120x40, read from /proc).
@@ -37,6 +39,19 @@ import contextlib
 from gen_kb import generate
 
 KBTUI = "from kbtui.cli import main; raise SystemExit(main())"
+# Whoosh alone: the index opened as kbtui opens it (files read as needed), one term
+# looked up in the body field, the top ten titles printed. No kbtui code runs but the
+# analyzer the index's schema names.
+WHOOSH_ALONE = """
+import sys
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Term
+ix = FileStorage(sys.argv[1], supports_mmap=False).open_index()
+with ix.searcher() as searcher:
+    term = next(iter(ix.schema["content"].process_text(sys.argv[2], mode="query")))
+    for hit in searcher.search(Term("content", term), limit=10):
+        print(hit["title"])
+"""
 
 
 def folder_size(path: Path) -> int:
@@ -159,9 +174,11 @@ def bench(size: int, work: Path, pythons: dict[str, str], runs: int, app: bool) 
             f"{first['peak_mb']:6.0f} MB   build folder at most {first['largest_mb']:6.1f} MB"
             f" / index {index / 1e6:6.1f} MB = {first['largest_mb'] / (index / 1e6):.2f}x"
         )
+        (folder,) = (cache / "indexes").iterdir()
         commands = {
             "kbtui search": [python, "-c", KBTUI, "search", "--kb", str(kb), "campaign"],
             "python + whoosh": [python, "-c", "import whoosh.index"],
+            "whoosh alone": [python, "-c", WHOOSH_ALONE, str(folder), "campaign"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
@@ -169,10 +186,11 @@ def bench(size: int, work: Path, pythons: dict[str, str], runs: int, app: bool) 
                 started = time.perf_counter()
                 subprocess.run(command, env=env, capture_output=True, check=False)
                 times[name].append(time.perf_counter() - started)
-        ours, bare = (statistics.median(times[n]) * 1000 for n in commands)
+        ours, bare, alone = (statistics.median(times[n]) * 1000 for n in commands)
         print(
             f"[{label}] kbtui search {ours:6.0f} ms vs python + whoosh {bare:5.0f} ms"
-            f" (medians of {runs}): {ours / bare:.2f}x"
+            f" = {ours / bare:.2f}x, vs whoosh alone searching {alone:5.0f} ms"
+            f" = {ours / alone:.2f}x (medians of {runs})"
         )
         checked = timed([python, "-c", KBTUI, "check", "--kb", str(kb)], env)
         print(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 APP_NAME = "kbtui"
@@ -81,6 +80,8 @@ def write_atomic(path: Path, text: str, shared: bool = False, durable: bool = Fa
     so a reader sees the old file or the new one, never half of one. The file is
     private (0600) unless ``shared``, when it gets the user's umask like any file they
     make (a handout). ``durable`` syncs it to disk before the rename."""
+    import tempfile  # here: tempfile brings shutil, random and more, which a search skips
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -142,3 +142,139 @@ def test_a_digest_is_of_the_files_a_stat_pass_sees(kb_root: Path) -> None:
     bump(kb_root / "phone-banks.md", "# Phone banks\n\n## Summary\nSame size, later.\n")
     assert stat_digest(scan(kb_root).files) != manifest.stat_digest
     assert stat_digest([("a", "a.md", 1, 2)]) != stat_digest([("a", "a.md", 12, 0)])
+
+
+# -- what an up-to-date one-off search reads of the manifest -----------------------------
+
+
+def spoil_rows(folder: Path) -> None:
+    """Leave the manifest's head whole and make its rows unreadable."""
+    from kbtui.index.manifest import MANIFEST
+
+    path = folder / MANIFEST
+    raw = path.read_bytes()
+    start = raw.index(b'"files": ') + len(b'"files": ')
+    path.write_bytes(raw[:start] + b'{"street-teams": [' + b"x" * 40 + b"}")
+
+
+def test_an_up_to_date_search_reads_the_manifests_head_not_its_rows(
+    kb_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows (the listing: a megabyte of JSON at 10,000 entries) are not decoded
+    when the child found the files as the head records them."""
+    from kbtui.index import manifest as manifest_module
+
+    decoded: list[str] = []
+    real = manifest_module.json.loads
+
+    def counting(raw: Any, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(raw.decode() if isinstance(raw, bytes) else raw)
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(manifest_module.json, "loads", counting)
+    ahead = CheckAhead.start(kb_root)
+    assert ahead is not None
+    kb_index = KBIndex(kb_root)
+    assert not kb_index.sync(ahead=ahead).changed
+    assert hits(kb_index, "leaflet") == ["street-teams"]
+    assert any('"stat_digest"' in text for text in decoded)  # the head was read
+    assert not any("phone-banks" in text for text in decoded)  # no row was
+
+
+@pytest.mark.parametrize("ahead_of", ["none", "an edit"])
+def test_rows_spoilt_under_a_whole_head_mean_a_rebuild(kb_root: Path, ahead_of: str) -> None:
+    """Unless a search answers from the index as it stands, the rows are read and
+    checked: spoilt ones are the damage they always were."""
+    kb_index = KBIndex(kb_root)
+    spoil_rows(kb_index.folder)
+    ahead = None
+    if ahead_of == "an edit":
+        bump(kb_root / "phone-banks.md", "# Phone banks\n\n## Summary\nCalling in lark shifts.\n")
+        ahead = CheckAhead.start(kb_root)
+    report = kb_index.sync(ahead=ahead)
+    assert report.rebuilt and report.added == len(KB)
+    assert {outline.slug for outline in kb_index.list_entries()} == {
+        "street-teams",
+        "phone-banks",
+        "case-studies/rent-strike",
+    }
+    if ahead_of == "an edit":
+        assert hits(kb_index, "lark") == ["phone-banks"]
+
+
+# -- started first thing ------------------------------------------------------------------
+
+
+def test_kbtui_search_starts_its_stat_pass_before_anything_else(
+    kb_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's scan is what a one-off search waits for at the end: it is started
+    before the command line is parsed and the command's modules are imported, and once."""
+    import kbtui.cli as cli
+
+    order: list[str] = []
+    real_start, real_parser = CheckAhead.start.__func__, cli.build_parser  # type: ignore[attr-defined]
+
+    def start(cls: type[CheckAhead], root: Path) -> CheckAhead | None:
+        order.append(f"ahead {root.name}")
+        return real_start(cls, root)
+
+    def parser() -> Any:
+        order.append("parser")
+        return real_parser()
+
+    monkeypatch.setattr(CheckAhead, "start", classmethod(start))
+    monkeypatch.setattr(cli, "build_parser", parser)
+    assert cli.main(["search", "--kb", str(kb_root), "leaflet"]) == 0
+    assert order == ["ahead kb", "parser"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["search", "--kb", "KB", "word"], "KB"),
+        (["search", "word", "--kb=KB"], "KB"),
+        (["--kb", "KB", "search", "word"], "KB"),
+        (["--kb", "OTHER", "search", "--kb", "KB", "word"], "KB"),
+        (["search", "word"], "ENV"),
+        (["check", "--kb", "KB"], None),
+        (["--open", "search", "--kb", "KB"], None),
+        (["search", "--", "--kb", "OTHER"], "ENV"),
+    ],
+)
+def test_the_kb_a_search_will_open_is_read_off_its_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: str | None
+) -> None:
+    from kbtui.cli import search_kb_ahead
+
+    for name in ("KB", "OTHER", "ENV"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setenv("KBTUI_KB", str(tmp_path / "ENV"))
+    monkeypatch.chdir(tmp_path)
+    found = search_kb_ahead(argv)
+    assert found == (None if expected is None else (tmp_path / expected).resolve())
+
+
+def test_a_stat_pass_of_another_kb_is_not_used(
+    kb_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the command line was read wrong, the pass ran over another folder: its answer
+    is set aside, the right KB scanned, and the edit made since found."""
+    import kbtui.cli as cli
+
+    other = write_kb(tmp_path / "other", KB)
+    monkeypatch.setattr(cli, "search_kb_ahead", lambda argv: other.resolve())
+    bump(kb_root / "street-teams.md", "# Street teams\n\n## Summary\nCrews with kites.\n")
+    assert cli.main(["search", "--kb", str(kb_root), "kites"]) == 0
+
+
+def test_the_ahead_module_leaves_the_kb_modules_to_its_child() -> None:
+    """Importing it (first thing, in the parent) imports neither the loader nor the
+    manifest: the child imports what it needs while the parent goes on."""
+    code = (
+        "import sys, kbtui.index.ahead\n"
+        "print(sorted(m for m in ('kbtui.kb.loader', 'kbtui.index.manifest', 'kbtui.kb.model')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

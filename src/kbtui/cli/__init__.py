@@ -8,12 +8,14 @@ import importlib
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.cli.errors import UsageError
 from kbtui.kb.thresholds import STALE_DAYS, THIN_WORDS
-from kbtui.paths import KBLocationError
+from kbtui.index.ahead import CheckAhead
+from kbtui.paths import KBLocationError, resolve_kb
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -136,8 +138,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUED = {"--kb", "--open"}  # the options before a command that take a value
+
+
+def search_kb_ahead(argv: Sequence[str]) -> Path | None:
+    """The KB ``kbtui search`` will open, read off its command line before the parser
+    is built, or None if it is not a search (or the folder is not there).
+
+    A guess made early so the stat pass can start early (kbtui.index.ahead): the
+    search uses the pass only if it ran over the KB the parser then names."""
+    words = iter(argv)
+    command, kb = None, None
+    for word in words:
+        if word == "--":
+            break
+        name, equals, value = word.partition("=")
+        if name == "--kb":
+            kb = value if equals else next(words, None)
+        elif name in _VALUED and not equals:
+            next(words, None)
+        elif command is None and not word.startswith("-"):
+            command = word
+    if command != "search":
+        return None
+    try:
+        return resolve_kb(kb)
+    except (KBLocationError, OSError):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    kb = search_kb_ahead(words)
+    # First thing, while this process has imports and parsing still to do.
+    ahead = CheckAhead.start(kb) if kb is not None else None
+    try:
+        return _run(words, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _run(argv: Sequence[str], ahead: CheckAhead | None) -> int:
     args = build_parser().parse_args(argv)
+    args.ahead = ahead
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     try:

@@ -57,8 +57,14 @@ def _open_index(
 ) -> tuple[Library, SyncReport]:
 
     root = resolve_kb(getattr(args, "kb", None))
-    # Before Whoosh is imported: the stat pass runs meanwhile, in a child process.
-    check = CheckAhead.start(root) if ahead and not rebuild else None
+    # The stat pass runs in a child meanwhile: started by main before the parser was
+    # built, if it read the same KB off the command line; else here, before Whoosh.
+    check: CheckAhead | None = getattr(args, "ahead", None)
+    if check is not None and (not ahead or rebuild or check.root != root):
+        check.close()
+        check = None
+    if check is None and ahead and not rebuild:
+        check = CheckAhead.start(root)
     library = Library(root)
     try:
         report = library.open_index(

@@ -8,23 +8,28 @@ and opens. The index is used as it stands only if that digest is the one recorde
 the very manifest that was opened (the files it indexed); otherwise the sync runs as
 ever. Where there is no fork (Windows), nothing runs ahead.
 
-Importable without Whoosh: that is the point of it.
+Importable without Whoosh or the KB modules: ``kbtui search`` starts it first thing,
+before its command line is parsed, and the child imports the loader itself while the
+parent imports the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kbtui.index.manifest import Manifest, stat_digest
-from kbtui.kb.loader import scan
+if TYPE_CHECKING:
+    from kbtui.index.manifest import Manifest
 
 
 class CheckAhead:
     """A stat pass running in a child process; :meth:`up_to_date` waits for it."""
 
-    def __init__(self, pid: int, answer_fd: int) -> None:
+    def __init__(self, root: Path, pid: int, answer_fd: int) -> None:
+        self.root = root  # the KB it scans, resolved
         self._pid = pid
         self._fd = answer_fd
         self._digest: str | None = None
@@ -48,18 +53,25 @@ class CheckAhead:
             status = 1
             try:
                 os.close(read_fd)
+                from kbtui.index.manifest import stat_digest
+                from kbtui.kb.loader import scan
+
                 os.write(write_fd, stat_digest(scan(root).files).encode("ascii"))
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_fd)
-        return cls(pid, read_fd)
+        return cls(root, pid, read_fd)
 
     def up_to_date(self, manifest: Manifest) -> bool:
         """True if the files the child saw are those ``manifest`` records."""
         return bool(manifest.stat_digest) and self._answer() == manifest.stat_digest
 
     def close(self) -> None:
+        """Done with it: a child still scanning is stopped (its answer is not wanted)."""
+        if self._digest is None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
         self._answer()
 
     def _answer(self) -> str:

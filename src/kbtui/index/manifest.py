@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from kbtui.paths import write_atomic
 MANIFEST = "kbtui-manifest.json"
 LINKS = "kbtui-links.json"  # every entry's links, so the TUI need not parse the KB
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 SUMMARY_MISSING = "summary-missing"  # how the row's flags column says so
 LinkRow = list[str]  # [section, kind, target, label], as in kbtui.kb.model.Link
@@ -57,7 +56,10 @@ def index_dir_for(kb_root: Path, cache_root: Path | None = None) -> Path:
     return (cache_root or paths.cache_dir()) / "indexes" / f"{safe_name}-{digest}"
 
 
-@dataclass
+_ROWS_KEY = b', "files": '  # the rows come last, after the head (see Manifest.write)
+_NO_LINKS_YET: Any = object()  # a new manifest's links: none yet, to be filled in
+
+
 class Manifest:
     """``files``: slug -> [relpath, size, mtime_ns, title, type, flags].
 
@@ -68,26 +70,74 @@ class Manifest:
     since (well-formed or not) are not believed.
     ``links`` is None when they are not known (they are then not written).
     ``stat_digest`` is the :func:`stat_digest` of the files as recorded, so a stat pass
-    can tell the manifest up to date without reading it (see :mod:`kbtui.index.ahead`)."""
+    can tell the manifest up to date without reading it (see :mod:`kbtui.index.ahead`).
 
-    files: dict[str, list[Any]] = field(default_factory=dict)
-    links: dict[str, str] | None = field(default_factory=dict)  # slug -> encode_links()
-    generation: str = ""
-    links_sha256: str = ""
-    stat_digest: str = ""
+    A manifest read from disk decodes its head (all but the rows) at once and its rows
+    when they are first wanted: a one-off search of an index found up to date needs
+    only the head, and the rows are most of the file (a megabyte at 10,000 entries).
+    Rows that do not decode are no rows; :meth:`rows_whole` says so."""
+
+    def __init__(
+        self,
+        files: dict[str, list[Any]] | None = None,
+        links: dict[str, str] | None = _NO_LINKS_YET,
+        generation: str = "",
+        links_sha256: str = "",
+        stat_digest: str = "",
+    ) -> None:
+        self._files = {} if files is None else files
+        self._rows: bytes | None = None  # undecoded rows, read with the head
+        self._count = -1  # how many rows the head says there are
+        self.links = {} if links is _NO_LINKS_YET else links
+        self.generation = generation
+        self.links_sha256 = links_sha256
+        self.stat_digest = stat_digest
+
+    @property
+    def files(self) -> dict[str, list[Any]]:
+        if self._rows is not None:
+            rows, self._rows = self._rows, None
+            try:
+                files = json.loads(rows.decode("utf-8"))
+            except ValueError:
+                files = None
+            self._files = files if isinstance(files, dict) else {}
+        return self._files
+
+    @property
+    def count(self) -> int:
+        """How many entries it records (the head's word for it, until rows are read)."""
+        return len(self._files) if self._rows is None else self._count
+
+    def rows_whole(self) -> bool:
+        """Whether every row the head counts is there and has the listing's columns."""
+        expected = self.count
+        files = self.files
+        return len(files) == expected and all(
+            isinstance(row, list) and len(row) >= 6 for row in files.values()
+        )
 
     @classmethod
     def read(cls, folder: Path, kb_root: Path) -> Manifest | None:
-        data = _read_json(folder / MANIFEST, kb_root)
-        if data is None or not isinstance(data.get("files"), dict):
+        try:
+            raw = read_cache_file(folder / MANIFEST)
+        except OSError:
             return None
-        return cls(
-            dict(data["files"]),
+        split = raw.find(_ROWS_KEY)
+        if split < 0 or not raw.endswith(b"}"):
+            return None
+        data = _head_of(raw[:split] + b"}", kb_root)
+        if data is None or not isinstance(data.get("count"), int):
+            return None
+        manifest = cls(
+            None,
             None,
             str(data.get("generation", "")),
             str(data.get("links_sha256", "")),
             str(data.get("stat_digest", "")),
         )
+        manifest._rows, manifest._count = raw[split + len(_ROWS_KEY) : -1], data["count"]
+        return manifest
 
     def changes(self, current: Mapping[str, EntryFile]) -> tuple[list[EntryFile], list[str]]:
         """What a stat pass found (``current``: slug -> file) that this manifest does
@@ -129,6 +179,8 @@ class Manifest:
             (slug, row[0], row[1], row[2]) for slug, row in sorted(self.files.items())
         )
         head["stat_digest"] = self.stat_digest
+        head["count"] = len(self.files)
+        # The rows last, so the head can be read without them (see read).
         write_atomic(folder / MANIFEST, json.dumps({**head, "files": self.files}))
 
     def listing(self) -> list[EntryOutline]:
@@ -168,10 +220,18 @@ def _read_json(path: Path, kb_root: Path, sha256: str | None = None) -> dict[str
     ``sha256`` is given, has that digest); None otherwise."""
     try:
         raw = read_cache_file(path)
-        if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
-            return None
+    except OSError:
+        return None
+    if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
+        return None
+    return _head_of(raw, kb_root)
+
+
+def _head_of(raw: bytes, kb_root: Path) -> dict[str, Any] | None:
+    """``raw`` as a JSON object, if it is one of this schema and KB; None otherwise."""
+    try:
         data = json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError):
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
         return None

@@ -146,8 +146,12 @@ class KBIndex:
         assert self._ix is not None
         return self._ix
 
-    def open(self) -> bool:
-        """Open the cached index if it is usable. Returns False when a build is needed."""
+    def open(self, rows: bool = True) -> bool:
+        """Open the cached index if it is usable. Returns False when a build is needed.
+
+        ``rows=False`` leaves the manifest's rows unread and unchecked, for a sync that
+        may find the index up to date by its head alone; :meth:`_sync` checks them
+        whenever it goes on to use them."""
         if self._ix is not None:
             return True
         if self.folder.is_symlink():  # the cache's own folder, or none: never elsewhere
@@ -155,21 +159,25 @@ class KBIndex:
         manifest = Manifest.read(self.folder, self.kb_root)
         if manifest is None:
             return False
+        searcher = None
         try:
             ix = _open_dir(self.folder)
-            with ix.searcher() as searcher:
-                count = searcher.doc_count_all()
-                if searcher.doc_count() != len(manifest.files):
-                    raise ValueError("document count does not match the manifest")
-                if count:  # read the first and the last stored documents
-                    searcher.stored_fields(0)
-                    searcher.stored_fields(count - 1)
-                if any(len(row) < 6 for row in manifest.files.values()):
-                    raise ValueError("the manifest has no listing")
+            searcher = _searcher_of(ix)  # kept for the searches to come
+            count = searcher.doc_count_all()
+            if searcher.doc_count() != manifest.count:
+                raise ValueError("document count does not match the manifest")
+            if count:  # read the first and the last stored documents
+                searcher.stored_fields(0)
+                searcher.stored_fields(count - 1)
+            if rows and not manifest.rows_whole():
+                raise ValueError("the manifest has no listing")
         except Exception:
+            if searcher is not None:
+                searcher.close()
             self.notices.append(DAMAGED)
             return False
         self._ix, self._manifest = ix, manifest
+        self._searcher = searcher
         return True
 
     def _drop_searcher(self) -> None:
@@ -215,14 +223,14 @@ class KBIndex:
         if (
             ahead is not None
             and not rebuild
-            and self.open()
+            and self.open(rows=False)
             and self._manifest is not None
             and ahead.up_to_date(self._manifest)
         ):
             return SyncReport(seconds=time.perf_counter() - started)
         found = scan(self.kb_root)
         current = {file.slug: file for file in found.files}
-        if rebuild or not self.open():
+        if rebuild or not self.open() or not self._rows_whole():
             return self._rebuilt(found.files, progress, started, notices_before)
         assert self._manifest is not None
         old = self._manifest.files
@@ -290,6 +298,14 @@ class KBIndex:
             seconds=time.perf_counter() - started,
             notices=tuple(self.notices[notices_before:]),
         )
+
+    def _rows_whole(self) -> bool:
+        """Whether the open manifest's rows are whole (opened without checking them)."""
+        if self._manifest is not None and self._manifest.rows_whole():
+            return True
+        self.notices.append(DAMAGED)
+        self.close()
+        return False
 
     def _rebuilt(
         self,
