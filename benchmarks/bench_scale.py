@@ -174,7 +174,7 @@ def bench(size: int, work: Path, pythons: dict[str, str], runs: int, app: bool) 
             f"{first['peak_mb']:6.0f} MB   build folder at most {first['largest_mb']:6.1f} MB"
             f" / index {index / 1e6:6.1f} MB = {first['largest_mb'] / (index / 1e6):.2f}x"
         )
-        (folder,) = (cache / "indexes").iterdir()
+        (folder,) = (p for p in (cache / "indexes").iterdir() if not p.name.startswith("."))
         commands = {
             "kbtui search": [python, "-c", KBTUI, "search", "--kb", str(kb), "campaign"],
             "python + whoosh": [python, "-c", "import whoosh.index"],

@@ -126,7 +126,7 @@ class Manifest:
         split = raw.find(_ROWS_KEY)
         if split < 0 or not raw.endswith(b"}"):
             return None
-        data = _head_of(raw[:split] + b"}", kb_root)
+        data = _json_of(raw[:split] + b"}", kb_root)
         if data is None or not isinstance(data.get("count"), int):
             return None
         manifest = cls(
@@ -224,10 +224,10 @@ def _read_json(path: Path, kb_root: Path, sha256: str | None = None) -> dict[str
         return None
     if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
         return None
-    return _head_of(raw, kb_root)
+    return _json_of(raw, kb_root)
 
 
-def _head_of(raw: bytes, kb_root: Path) -> dict[str, Any] | None:
+def _json_of(raw: bytes, kb_root: Path) -> dict[str, Any] | None:
     """``raw`` as a JSON object, if it is one of this schema and KB; None otherwise."""
     try:
         data = json.loads(raw.decode("utf-8"))
