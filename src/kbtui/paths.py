@@ -80,7 +80,7 @@ def write_atomic(path: Path, text: str, shared: bool = False, durable: bool = Fa
     so a reader sees the old file or the new one, never half of one. The file is
     private (0600) unless ``shared``, when it gets the user's umask like any file they
     make (a handout). ``durable`` syncs it to disk before the rename."""
-    import tempfile  # here: tempfile brings shutil, random and more, which a search skips
+    import tempfile  # here, not at import: kbtui.cli stays small, its stat pass starts sooner
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
