@@ -88,6 +88,7 @@ class Manifest:
         self._files = {} if files is None else files
         self._rows: bytes | None = None  # undecoded rows, read with the head
         self._count = -1  # how many rows the head says there are
+        self._whole = True  # rows made here are whole; rows read are checked once
         self.links = {} if links is _NO_LINKS_YET else links
         self.generation = generation
         self.links_sha256 = links_sha256
@@ -110,12 +111,15 @@ class Manifest:
         return len(self._files) if self._rows is None else self._count
 
     def rows_whole(self) -> bool:
-        """Whether every row the head counts is there and has the listing's columns."""
-        expected = self.count
-        files = self.files
-        return len(files) == expected and all(
-            isinstance(row, list) and len(row) >= 6 for row in files.values()
-        )
+        """Whether every row the head counts is there and has the listing's columns
+        (looked at once: each sync asks)."""
+        if not self._whole:
+            expected = self.count
+            files = self.files
+            self._whole = len(files) == expected and all(
+                isinstance(row, list) and len(row) >= 6 for row in files.values()
+            )
+        return self._whole
 
     @classmethod
     def read(cls, folder: Path, kb_root: Path) -> Manifest | None:
@@ -137,6 +141,7 @@ class Manifest:
             str(data.get("stat_digest", "")),
         )
         manifest._rows, manifest._count = raw[split + len(_ROWS_KEY) : -1], data["count"]
+        manifest._whole = False
         return manifest
 
     def changes(self, current: Mapping[str, EntryFile]) -> tuple[list[EntryFile], list[str]]:
