@@ -13,8 +13,8 @@ from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.cli.errors import UsageError
-from kbtui.kb.thresholds import STALE_DAYS, THIN_WORDS
 from kbtui.index.ahead import CheckAhead
+from kbtui.kb.thresholds import STALE_DAYS, THIN_WORDS
 from kbtui.paths import KBLocationError, resolve_kb
 
 __all__ = ["UsageError", "build_parser", "main"]
