@@ -41,10 +41,14 @@ TERMS = [
 ]
 
 
+def _heads(stems: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(term[:HEAD] for term in (*stems, *prefixes))
+
+
 def _matching_words(
     text: str, stems: frozenset[str], prefixes: tuple[str, ...]
 ) -> list[tuple[int, int]]:
-    heads = frozenset(term[:HEAD] for term in (*stems, *prefixes))
+    heads = _heads(stems, prefixes)
     memo: dict[str, bool] = {}
     return [
         found.span()
@@ -69,15 +73,23 @@ texts = st.lists(
 ).map(lambda parts: " ".join(parts))
 
 
+def _check_candidates(text: str, terms: tuple[frozenset[str], tuple[str, ...]]) -> None:
+    stems, prefixes = terms
+    found = {match.span() for match in candidates(text, _heads(stems, prefixes))}
+    assert set(_matching_words(text, stems, prefixes)) <= found
+
+
+def _check_snippet(text: str, terms: tuple[frozenset[str], tuple[str, ...]]) -> None:
+    stems, prefixes = terms
+    assert make_snippet(text, stems, prefixes) == _by_every_word(text, stems, prefixes)
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts, st.sampled_from(TERMS))
 def test_every_matching_word_is_a_candidate(
     text: str, terms: tuple[frozenset[str], tuple[str, ...]]
 ) -> None:
-    stems, prefixes = terms
-    heads = frozenset(term[:HEAD] for term in (*stems, *prefixes))
-    found = {match.span() for match in candidates(text, heads)}
-    assert set(_matching_words(text, stems, prefixes)) <= found
+    _check_candidates(text, terms)
 
 
 @settings(max_examples=300, deadline=None)
@@ -85,19 +97,14 @@ def test_every_matching_word_is_a_candidate(
 def test_snippets_are_those_of_a_scan_of_every_word(
     text: str, terms: tuple[frozenset[str], tuple[str, ...]]
 ) -> None:
-    stems, prefixes = terms
-    assert make_snippet(text, stems, prefixes) == _by_every_word(text, stems, prefixes)
+    _check_snippet(text, terms)
 
 
 @pytest.mark.parametrize("text", [" ".join(WORDS), "x" * 3000 + " organising", "Ørganise ørg"])
 @pytest.mark.parametrize("terms", TERMS)
 def test_known_words(text: str, terms: tuple[frozenset[str], tuple[str, ...]]) -> None:
-    stems, prefixes = terms
-    assert make_snippet(text, stems, prefixes) == _by_every_word(text, stems, prefixes)
-    heads = frozenset(term[:HEAD] for term in (*stems, *prefixes))
-    assert set(_matching_words(text, stems, prefixes)) <= {
-        m.span() for m in candidates(text, heads)
-    }
+    _check_snippet(text, terms)
+    _check_candidates(text, terms)
 
 
 def test_a_text_without_a_candidate_is_not_scanned_word_by_word() -> None:
